@@ -1,0 +1,137 @@
+//! Configuration, from the environment (flags of `serve` may override some).
+//!
+//! - `DATABASE_URL`: a SQLite file (default `outage-claims.db` in the working directory) or a
+//!   `postgres://` URL.
+//! - `BIND_ADDR`: where `serve` listens (default `127.0.0.1:8080`).
+//! - `JWT_SECRET`: HS256 key, at least 32 bytes. When unset, `serve` creates a random one in a
+//!   0600 file beside the SQLite database (`<database>.jwt-secret`; for PostgreSQL
+//!   `outage-claims.jwt-secret` in the working directory) and `token` reads it from there.
+//! - `JWT_SECRET_FILE`: read the key from this file instead.
+//! - `JWT_ISSUER`, `JWT_AUDIENCE`: required `iss` and `aud` (both default `outage-claims`).
+//! - `JWT_ALGORITHMS`: allow-list, comma separated (default `HS256`; HS384 and HS512 allowed).
+//! - `JSON_BODY_LIMIT`, `BULK_BODY_LIMIT`: body limits in bytes (default 1 MiB and 64 MiB).
+//! - `DB_POOL_SIZE`: database connections per instance (default 16).
+//! - `PUBLIC_FILING`: `on` (default) or `off`: whether `POST /api/v1/claims` works without a token.
+//! - `PUBLIC_FILING_PER_MINUTE`: public filings allowed per client address and minute (default 30).
+//! - `HTTP_WORKERS`: worker threads (default: one per core).
+//! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use jsonwebtoken::Algorithm;
+
+use crate::auth::{parse_algorithms, JwtKeys};
+use crate::db::DatabaseUrl;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind_addr: String,
+    pub jwt_secret: Option<Vec<u8>>,
+    pub jwt_secret_file: Option<PathBuf>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub jwt_algorithms: Vec<Algorithm>,
+    pub json_limit: usize,
+    pub bulk_limit: usize,
+    pub pool_size: u32,
+    pub public_filing: bool,
+    pub public_filing_per_minute: u32,
+    pub log_json: bool,
+    pub http_workers: Option<usize>,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        Config::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds the configuration from any source of variables (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let number = |key: &str, default: u64| -> anyhow::Result<u64> {
+            get(key)
+                .map_or(Ok(default), |v| v.parse().with_context(|| format!("{key} must be a whole number")))
+        };
+        let switch = |key: &str, default: bool| -> anyhow::Result<bool> {
+            match get(key).as_deref() {
+                None => Ok(default),
+                Some("on" | "true" | "1") => Ok(true),
+                Some("off" | "false" | "0") => Ok(false),
+                Some(other) => anyhow::bail!("{key} must be on or off, got {other:?}"),
+            }
+        };
+        Ok(Config {
+            database_url: DatabaseUrl::parse(
+                &get("DATABASE_URL").unwrap_or_else(|| "outage-claims.db".into()),
+            )?,
+            bind_addr: get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            jwt_secret: get("JWT_SECRET").map(String::into_bytes),
+            jwt_secret_file: get("JWT_SECRET_FILE").map(PathBuf::from),
+            jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "outage-claims".into()),
+            jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "outage-claims".into()),
+            jwt_algorithms: parse_algorithms(&get("JWT_ALGORITHMS").unwrap_or_else(|| "HS256".into()))?,
+            json_limit: usize::try_from(number("JSON_BODY_LIMIT", 1 << 20)?)?,
+            bulk_limit: usize::try_from(number("BULK_BODY_LIMIT", 64 << 20)?)?,
+            pool_size: u32::try_from(number("DB_POOL_SIZE", 16)?)?.max(2),
+            public_filing: switch("PUBLIC_FILING", true)?,
+            public_filing_per_minute: u32::try_from(number("PUBLIC_FILING_PER_MINUTE", 30)?)?,
+            log_json: get("LOG_FORMAT").is_some_and(|f| f == "json"),
+            http_workers: get("HTTP_WORKERS")
+                .map(|_| number("HTTP_WORKERS", 1))
+                .transpose()?
+                .map(|n| n.max(1) as usize),
+        })
+    }
+
+    /// Where the generated secret lives when `JWT_SECRET` is unset.
+    pub fn secret_path(&self) -> PathBuf {
+        if let Some(file) = &self.jwt_secret_file {
+            return file.clone();
+        }
+        match self.database_url.sqlite_path() {
+            Some(path) => PathBuf::from(format!("{path}.jwt-secret")),
+            None => PathBuf::from("outage-claims.jwt-secret"),
+        }
+    }
+
+    /// The token keys: from `JWT_SECRET`, else from the secret file, which `create` makes (0600,
+    /// 256 random bits) when it does not exist yet.
+    pub fn jwt_keys(&self, create: bool) -> anyhow::Result<JwtKeys> {
+        let secret = match &self.jwt_secret {
+            Some(secret) => secret.clone(),
+            None => read_or_create_secret(&self.secret_path(), create)?,
+        };
+        JwtKeys::new(&secret, &self.jwt_issuer, &self.jwt_audience, &self.jwt_algorithms)
+    }
+}
+
+fn read_or_create_secret(path: &std::path::Path, create: bool) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => return Ok(text.trim().as_bytes().to_vec()),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("reading the JWT secret from {}", path.display()));
+        }
+        Err(_) if !create => {
+            anyhow::bail!("no JWT secret: set JWT_SECRET, or run `serve` once to create {}", path.display())
+        }
+        Err(_) => {}
+    }
+    let secret = hex::encode(rand::random::<[u8; 32]>());
+    write_private(path, &secret)
+        .with_context(|| format!("creating the JWT secret file {}", path.display()))?;
+    tracing::info!(path = %path.display(), "created a new JWT secret");
+    Ok(secret.into_bytes())
+}
+
+/// Creates a file readable by its owner only; never overwrites one that exists.
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}

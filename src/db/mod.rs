@@ -1,0 +1,205 @@
+//! Storage: one diesel code path over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! The backend is chosen from the URL's scheme by [`DatabaseUrl::parse`], not by the derived
+//! `MultiConnection::establish` (which tries every backend in turn and hides the real error).
+
+pub mod audit;
+pub mod incidents;
+pub mod policies;
+pub mod schema;
+pub mod windows;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs one diesel expression on the concrete connection of either backend: for statements the
+/// multi-backend cannot express, such as multi-row inserts.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// How long a SQLite writer waits for the write lock before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 30_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database location, with its backend decided by the scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    /// What the driver is given: the URL for PostgreSQL, the file path for SQLite.
+    target: String,
+}
+
+impl DatabaseUrl {
+    /// `postgres://` or `postgresql://` selects PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a
+    /// plain path selects a SQLite file. In-memory SQLite is refused: behind a pool every
+    /// connection would see its own empty database.
+    pub fn parse(url: &str) -> anyhow::Result<DatabaseUrl> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl { backend: Backend::Postgres, target: url.to_owned() });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() || path.contains(":memory:") || path.contains("mode=memory") {
+            anyhow::bail!("DATABASE_URL must name a SQLite file or a postgres:// URL, got {url:?}");
+        }
+        if path.contains("://") {
+            anyhow::bail!(
+                "unsupported database URL scheme in {url:?}: use postgres:// or a SQLite file path"
+            );
+        }
+        Ok(DatabaseUrl { backend: Backend::Sqlite, target: path.to_owned() })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file, for SQLite URLs.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        (self.backend == Backend::Sqlite).then_some(self.target.as_str())
+    }
+
+    /// Opens one connection with the session settings durability depends on.
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match self.backend {
+            Backend::Postgres => {
+                let mut conn = PgConnection::establish(&self.target)?;
+                conn.batch_execute("SET synchronous_commit TO on; SET TIME ZONE 'UTC';")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Postgres(conn))
+            }
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)?;
+                // WAL + synchronous=FULL: a commit is on disk before it is answered.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = FULL;
+                     PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// r2d2 manager that opens connections through [`DatabaseUrl::connect`].
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        self.url.connect().map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection returned mid-transaction (a panic in a closure) must not be reused.
+        !matches!(
+            <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+                .transaction_depth(),
+            Ok(None)
+        )
+    }
+}
+
+/// Builds the pool. Connections are opened lazily so the service starts (and `/readyz` reports
+/// 503) while the database is unreachable.
+pub fn pool(url: &DatabaseUrl, size: u32) -> Pool {
+    r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(false)
+        .build_unchecked(ConnectionManager { url: url.clone() })
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(lite) => lite.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context("running database migrations")?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Runs `f` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
+/// write lock up front, so a read-then-write transaction never fails with `SQLITE_BUSY` on the
+/// upgrade (the busy timeout applies to the `BEGIN` instead). Rolled back when `f` fails.
+pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(_) => Manager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The caller's error is the one worth reporting; a failed rollback breaks the
+            // connection, and the pool then discards it.
+            let _ = Manager::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}
+
+/// Runs `f` in one read transaction: a consistent snapshot of several queries.
+pub fn read_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(f)
+}

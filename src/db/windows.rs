@@ -1,0 +1,52 @@
+//! Outage windows table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::outage_windows;
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outage_windows)]
+pub struct WindowRow {
+    pub id: String,
+    pub incident_id: String,
+    pub service: String,
+    pub severity: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &WindowRow) -> QueryResult<()> {
+    diesel::insert_into(outage_windows::table).values(row).execute(conn).map(drop)
+}
+
+/// The first window of the service that shares an instant with `[start, end)`.
+pub fn first_overlapping(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    service: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> QueryResult<Option<WindowRow>> {
+    outage_windows::table
+        .filter(outage_windows::incident_id.eq(incident_id))
+        .filter(outage_windows::service.eq(service))
+        .filter(outage_windows::started_at.lt(end))
+        .filter(outage_windows::ended_at.gt(start))
+        .order(outage_windows::started_at.asc())
+        .select(WindowRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every window of an incident, by service then start.
+pub fn list_for_incident(conn: &mut DbConnection, incident_id: &str) -> QueryResult<Vec<WindowRow>> {
+    outage_windows::table
+        .filter(outage_windows::incident_id.eq(incident_id))
+        .order((outage_windows::service.asc(), outage_windows::started_at.asc()))
+        .select(WindowRow::as_select())
+        .load(conn)
+}

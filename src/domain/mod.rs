@@ -1,0 +1,13 @@
+//! Pure domain types and rules: no HTTP, no database.
+
+pub mod audit;
+pub mod brn;
+pub mod claimant;
+pub mod interval;
+pub mod money;
+pub mod policy;
+pub mod role;
+pub mod service;
+pub mod severity;
+pub mod time;
+pub mod validation;

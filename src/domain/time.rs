@@ -1,0 +1,110 @@
+//! Instants: parsed from RFC 3339 with an explicit offset, held in UTC at microsecond precision
+//! (what both databases store), printed as RFC 3339 in UTC.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, SubsecRound, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::money::{coded_error, string_schema};
+
+/// An instant in UTC, microsecond precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(DateTime<Utc>);
+
+impl Timestamp {
+    pub fn now() -> Timestamp {
+        Timestamp::from_utc(Utc::now())
+    }
+
+    pub fn from_utc(instant: DateTime<Utc>) -> Timestamp {
+        Timestamp(instant.trunc_subsecs(6))
+    }
+
+    /// Parses RFC 3339; a time without an offset is refused rather than guessed.
+    pub fn parse(text: &str) -> Result<Timestamp, (&'static str, String)> {
+        DateTime::parse_from_rfc3339(text).map(|t| Timestamp::from_utc(t.with_timezone(&Utc))).map_err(|_| {
+            (
+                "invalid_datetime",
+                "must be an RFC 3339 time with an offset, e.g. 2022-10-15T15:30:00+09:00".to_owned(),
+            )
+        })
+    }
+
+    /// From the database, where instants are stored as naive UTC.
+    pub fn from_db(naive: NaiveDateTime) -> Timestamp {
+        Timestamp(naive.and_utc())
+    }
+
+    pub fn to_db(self) -> NaiveDateTime {
+        self.0.naive_utc()
+    }
+
+    pub fn as_utc(self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// Whole microseconds since the Unix epoch: exact arithmetic on intervals.
+    pub fn micros(self) -> i64 {
+        self.0.timestamp_micros()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).map_err(|(code, message)| coded_error(code, &message))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> String {
+        "Timestamp".to_owned()
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        let mut schema = string_schema(
+            Some(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"),
+            None,
+            "RFC 3339 time with an offset",
+        );
+        if let schemars::schema::Schema::Object(object) = &mut schema {
+            object.format = Some("date-time".to_owned());
+        }
+        schema
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_need_an_offset() {
+        assert!(Timestamp::parse("2022-10-15T15:30:00+09:00").is_ok());
+        assert!(Timestamp::parse("2022-10-15T06:30:00Z").is_ok());
+        assert!(Timestamp::parse("2022-10-15T15:30:00").is_err());
+        assert!(Timestamp::parse("2022-10-15").is_err());
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn times_print_in_utc() {
+        let t = Timestamp::parse("2022-10-15T15:30:00+09:00").unwrap();
+        assert_eq!(t.to_string(), "2022-10-15T06:30:00Z");
+        let t = Timestamp::parse("2022-10-15T15:30:00.1234567+09:00").unwrap();
+        assert_eq!(t.to_string(), "2022-10-15T06:30:00.123456Z");
+    }
+}

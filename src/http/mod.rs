@@ -1,0 +1,10 @@
+//! The HTTP edge shared by every route: problem+json errors, strict extractors, pagination,
+//! authentication and the bridge from async handlers to synchronous database work.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod page;
+pub mod state;
+
+pub use error::ApiError;

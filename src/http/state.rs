@@ -1,0 +1,48 @@
+//! What every handler shares, and the bridge from async handlers to synchronous diesel work.
+
+use actix_web::web;
+
+use super::ApiError;
+use crate::auth::JwtKeys;
+use crate::config::Config;
+use crate::db::{self, DbConnection, Pool};
+
+pub struct AppState {
+    pub config: Config,
+    pub pool: Pool,
+    pub keys: JwtKeys,
+}
+
+impl AppState {
+    /// Runs `f` in one write transaction on a blocking thread (never across an `.await`).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| db::write_tx(conn, f)).await
+    }
+
+    /// Runs `f` in one read transaction on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| db::read_tx(conn, f)).await
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+}

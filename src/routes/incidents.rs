@@ -1,0 +1,51 @@
+//! `/api/v1/incidents`.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::domain::role::Role;
+use crate::http::auth::{Authenticated, MaybeAuthenticated};
+use crate::http::extract::{ValidJson, ValidQuery};
+use crate::http::page::PageRequest;
+use crate::http::state::AppState;
+use crate::http::ApiError;
+use crate::usecases::incidents::{self, NewIncidentInput};
+use crate::usecases::parse_id;
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    ValidJson(input): ValidJson<NewIncidentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.require(&[Role::Admin])?;
+    let view = state.write(move |conn| incidents::create(conn, &actor, input)).await?;
+    Ok(super::created(format!("/api/v1/incidents/{}", view.id), &view))
+}
+
+/// Public: anyone sees incidents open for claims; admin and finance see all.
+pub async fn list(
+    state: web::Data<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    ValidQuery(query): ValidQuery<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let body = state.read(move |conn| incidents::list(conn, viewer.as_ref(), &page)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let body = state.read(move |conn| incidents::get(conn, viewer.as_ref(), &id)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,45 @@
+//! HTTP routes: thin handlers that extract, authorize, call one use case and answer.
+
+pub mod audit;
+pub mod health;
+pub mod incidents;
+pub mod openapi;
+pub mod policies;
+pub mod windows;
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+/// Registers every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Every path is a resource, so a wrong method answers 405 rather than 404.
+    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
+                .service(
+                    web::resource("/incidents")
+                        .route(web::get().to(incidents::list))
+                        .route(web::post().to(incidents::create)),
+                )
+                .service(web::resource("/incidents/{id}").route(web::get().to(incidents::get)))
+                .service(
+                    web::resource("/incidents/{id}/windows")
+                        .route(web::get().to(windows::list))
+                        .route(web::post().to(windows::create)),
+                )
+                .service(
+                    web::resource("/incidents/{id}/policies")
+                        .route(web::get().to(policies::list))
+                        .route(web::post().to(policies::create)),
+                )
+                .service(web::resource("/policies/{id}").route(web::get().to(policies::get)))
+                .service(web::resource("/audit-events").route(web::get().to(audit::list))),
+        );
+}
+
+/// `201 Created` with the new resource and its location.
+pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
+    HttpResponse::Created().insert_header(("Location", location)).json(body)
+}

@@ -1,0 +1,34 @@
+//! `/api/v1/incidents/{id}/windows`.
+
+use actix_web::{web, HttpResponse};
+
+use crate::domain::role::Role;
+use crate::http::auth::Authenticated;
+use crate::http::extract::ValidJson;
+use crate::http::state::AppState;
+use crate::http::ApiError;
+use crate::usecases::parse_id;
+use crate::usecases::windows::{self, NewWindowInput};
+
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<NewWindowInput>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.require(&[Role::Admin])?;
+    let incident_id = parse_id(&path)?;
+    let view = state.write(move |conn| windows::create(conn, &actor, &incident_id, input)).await?;
+    Ok(super::created(format!("/api/v1/incidents/{}/windows", view.incident_id), &view))
+}
+
+/// Any signed-in role may read the recorded outage windows (they are public status data).
+pub async fn list(
+    state: web::Data<AppState>,
+    _auth: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let incident_id = parse_id(&path)?;
+    let items = state.read(move |conn| windows::list(conn, &incident_id)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}

@@ -1,0 +1,199 @@
+//! Recording and reading incidents.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use validator::Validate;
+
+use crate::db::audit::{self, NewEvent};
+use crate::db::incidents::{self, IncidentRow};
+use crate::db::{windows, DbConnection};
+use crate::domain::money::{Currency, DecimalString, Money};
+use crate::domain::role::{Actor, Role};
+use crate::domain::time::Timestamp;
+use crate::domain::validation::Errors;
+use crate::http::page::{Page, PageRequest};
+use crate::http::ApiError;
+
+/// The body of `POST /incidents`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncidentInput {
+    #[validate(length(min = 1, max = 200))]
+    pub title: String,
+    #[validate(length(max = 10000))]
+    pub description: String,
+    pub started_at: Timestamp,
+    #[serde(default)]
+    pub ended_at: Option<Timestamp>,
+    pub claims_open_at: Timestamp,
+    pub claims_close_at: Timestamp,
+    /// Claims above this amount go to manual review.
+    #[serde(default)]
+    pub review_threshold: Option<DecimalString>,
+    /// Currency of `review_threshold` and of the incident's claims (default `KRW`).
+    #[serde(default)]
+    pub currency: Option<Currency>,
+}
+
+/// An incident as the API shows it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct IncidentView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub currency: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub claims_open_at: String,
+    pub claims_close_at: String,
+    pub review_threshold: Option<String>,
+    /// Whether claims may be filed right now.
+    pub claims_open: bool,
+    /// Services with recorded outage windows.
+    pub services: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// An incident, parsed from its row.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub row: IncidentRow,
+    pub currency: Currency,
+}
+
+impl Incident {
+    pub fn from_row(row: IncidentRow) -> Result<Incident, ApiError> {
+        let currency = Currency::parse(&row.currency).map_err(|_| {
+            ApiError::Internal(anyhow::anyhow!("incident {} has an unknown currency", row.id))
+        })?;
+        Ok(Incident { row, currency })
+    }
+
+    pub fn review_threshold(&self) -> Option<Money> {
+        self.row.review_threshold_minor.map(|m| Money::from_minor(m, self.currency))
+    }
+
+    pub fn claims_open_at(&self, now: Timestamp) -> bool {
+        Timestamp::from_db(self.row.claims_open_at) <= now
+            && now < Timestamp::from_db(self.row.claims_close_at)
+    }
+
+    fn view(&self, services: Vec<String>, now: Timestamp) -> IncidentView {
+        let row = &self.row;
+        let at = |t| Timestamp::from_db(t).to_string();
+        IncidentView {
+            id: row.id.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            currency: row.currency.clone(),
+            started_at: at(row.started_at),
+            ended_at: row.ended_at.map(at),
+            claims_open_at: at(row.claims_open_at),
+            claims_close_at: at(row.claims_close_at),
+            review_threshold: self.review_threshold().map(|m| m.to_string()),
+            claims_open: self.claims_open_at(now),
+            services,
+            created_by: row.created_by.clone(),
+            created_at: at(row.created_at),
+        }
+    }
+}
+
+fn services_of(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<String>, ApiError> {
+    let mut services: Vec<String> =
+        windows::list_for_incident(conn, incident_id)?.into_iter().map(|w| w.service).collect();
+    services.dedup();
+    Ok(services)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewIncidentInput,
+) -> Result<IncidentView, ApiError> {
+    let mut errors = Errors::default();
+    let currency = input.currency.unwrap_or(Currency::KRW);
+    if input.title.trim().is_empty() {
+        errors.add("title", "required", "must not be blank");
+    }
+    if input.ended_at.is_some_and(|end| end <= input.started_at) {
+        errors.add("ended_at", "before_start", "must be after started_at");
+    }
+    if input.claims_close_at <= input.claims_open_at {
+        errors.add("claims_close_at", "before_start", "must be after claims_open_at");
+    }
+    let threshold = input.review_threshold.and_then(|t| {
+        errors.take(
+            Money::from_decimal(t, currency)
+                .map_err(|(c, m)| crate::domain::validation::FieldError::new("review_threshold", c, m)),
+        )
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors.into_vec()));
+    }
+    let now = Timestamp::now();
+    let row = IncidentRow {
+        id: super::new_id(),
+        title: input.title.trim().to_owned(),
+        description: input.description,
+        currency: currency.code().to_owned(),
+        started_at: input.started_at.to_db(),
+        ended_at: input.ended_at.map(Timestamp::to_db),
+        claims_open_at: input.claims_open_at.to_db(),
+        claims_close_at: input.claims_close_at.to_db(),
+        review_threshold_minor: threshold.map(Money::minor),
+        created_by: actor.audit_name(),
+        created_at: now.to_db(),
+    };
+    incidents::insert(conn, &row)?;
+    let view = Incident::from_row(row)?.view(Vec::new(), now);
+    audit::append(
+        conn,
+        &actor.audit_name(),
+        &[NewEvent {
+            action: "incident.created",
+            entity_type: "incident",
+            entity_id: view.id.clone(),
+            details: json!(view),
+        }],
+    )?;
+    Ok(view)
+}
+
+/// Loads an incident or answers 404.
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<Incident, ApiError> {
+    incidents::find(conn, id)?.ok_or(ApiError::NotFound).and_then(Incident::from_row)
+}
+
+/// Staff see every incident; everyone else sees those open for claims.
+fn sees_all(viewer: Option<&Actor>) -> bool {
+    viewer.is_some_and(|a| a.is(&[Role::Admin, Role::Finance]))
+}
+
+pub fn get(conn: &mut DbConnection, viewer: Option<&Actor>, id: &str) -> Result<IncidentView, ApiError> {
+    let incident = load(conn, id)?;
+    let now = Timestamp::now();
+    if !sees_all(viewer) && !incident.claims_open_at(now) {
+        return Err(ApiError::NotFound);
+    }
+    let services = services_of(conn, id)?;
+    Ok(incident.view(services, now))
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    viewer: Option<&Actor>,
+    page: &PageRequest,
+) -> Result<Page<IncidentView>, ApiError> {
+    let now = Timestamp::now();
+    let open_at = (!sees_all(viewer)).then(|| now.to_db());
+    let rows = incidents::list(conn, page.after.as_deref(), page.fetch(), open_at)?;
+    let page = Page::from_fetched(rows, page, |row| row.id.clone());
+    let mut items = Vec::with_capacity(page.items.len());
+    for row in page.items {
+        let services = services_of(conn, &row.id)?;
+        items.push(Incident::from_row(row)?.view(services, now));
+    }
+    Ok(Page { items, next_cursor: page.next_cursor })
+}

@@ -1,0 +1,14 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+//! One integration test binary: every test starts the real server on port 0 with its own fresh
+//! database. SQLite by default; `TEST_DATABASE_URL=postgres://...` runs the same tests on
+//! PostgreSQL, each in a database it creates and drops.
+
+mod audit;
+mod auth;
+mod health;
+mod helpers;
+mod incidents;
+mod policies;
+mod schemas;
+mod windows;
