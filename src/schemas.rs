@@ -9,8 +9,10 @@ use schemars::schema::RootSchema;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use crate::domain::claim_input::NewClaimInput;
 use crate::domain::policy::PolicyInput;
 use crate::domain::role::Role;
+use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
 use crate::usecases::incidents::NewIncidentInput;
 use crate::usecases::windows::NewWindowInput;
 
@@ -40,6 +42,10 @@ pub struct Operation {
     pub response: Option<SchemaFn>,
     /// Media type of the success answer.
     pub produces: &'static str,
+    /// Request headers: `(name, required)`.
+    pub headers: &'static [(&'static str, bool)],
+    /// Error answers beyond the ones every operation of its kind has.
+    pub errors: &'static [(&'static str, &'static str)],
 }
 
 fn schema<T: JsonSchema>(gen: &mut SchemaGenerator) -> schemars::schema::Schema {
@@ -49,6 +55,7 @@ fn schema<T: JsonSchema>(gen: &mut SchemaGenerator) -> schemars::schema::Schema 
 const STAFF: &[Role] = &[Role::Admin, Role::Finance];
 const ADMIN: &[Role] = &[Role::Admin];
 const ANY: &[Role] = &[Role::Admin, Role::Finance, Role::Partner, Role::Claimant];
+const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
 const PAGE: &[(&str, &str)] = &[("limit", "integer"), ("cursor", "string")];
 const JSON: &str = "application/json";
 
@@ -56,6 +63,7 @@ const JSON: &str = "application/json";
 pub fn operations() -> Vec<Operation> {
     use crate::http::page::Page;
     use crate::usecases::audit::AuditEventView;
+    use crate::usecases::claims::ClaimView;
     use crate::usecases::incidents::IncidentView;
     use crate::usecases::policies::PolicyView;
     use crate::usecases::windows::WindowView;
@@ -70,6 +78,8 @@ pub fn operations() -> Vec<Operation> {
         status: 200,
         response: None,
         produces: JSON,
+        headers: &[],
+        errors: &[],
     };
     vec![
         Operation {
@@ -163,6 +173,69 @@ pub fn operations() -> Vec<Operation> {
             query: &[
                 ("limit", "integer"),
                 ("cursor", "string"),
+                ("incident_id", "string"),
+                ("status", "string"),
+                ("service", "string"),
+                ("channel", "string"),
+                ("reference", "string"),
+            ],
+            response: Some(schema::<Page<ClaimView>>),
+            ..op("get", "/api/v1/claims", "listClaims", "Claims the caller may see", Access::Roles(ANY))
+        },
+        Operation {
+            request: Some(schema::<NewClaimInput>),
+            status: 201,
+            response: Some(schema::<ClaimView>),
+            headers: &[("Idempotency-Key", false)],
+            errors: &[("429", "Too many public filings from this client")],
+            ..op(
+                "post",
+                "/api/v1/claims",
+                "fileClaim",
+                "File a claim (public, claimant or partner; optional Idempotency-Key header)",
+                Access::PublicOrToken,
+            )
+        },
+        Operation {
+            response: Some(schema::<ClaimView>),
+            ..op("get", "/api/v1/claims/{id}", "getClaim", "One claim", Access::Roles(ANY))
+        },
+        Operation {
+            response: Some(schema::<ClaimView>),
+            ..op(
+                "post",
+                "/api/v1/claims/{id}/withdraw",
+                "withdrawClaim",
+                "Withdraw a claim before it is in a batch",
+                Access::Roles(CLAIMANTS),
+            )
+        },
+        Operation {
+            request: Some(schema::<ReviewInput>),
+            response: Some(schema::<ClaimView>),
+            ..op(
+                "post",
+                "/api/v1/claims/{id}/review",
+                "reviewClaim",
+                "Approve, reject or request information",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
+            request: Some(schema::<DocumentsInput>),
+            response: Some(schema::<ClaimView>),
+            ..op(
+                "post",
+                "/api/v1/claims/{id}/documents",
+                "sendClaimDocuments",
+                "Answer a deficiency with evidence and a note",
+                Access::Roles(CLAIMANTS),
+            )
+        },
+        Operation {
+            query: &[
+                ("limit", "integer"),
+                ("cursor", "string"),
                 ("entity_type", "string"),
                 ("entity_id", "string"),
                 ("action", "string"),
@@ -193,6 +266,9 @@ pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
         ("incident.request", root(|g| g.into_root_schema_for::<NewIncidentInput>())),
         ("outage-window.request", root(|g| g.into_root_schema_for::<NewWindowInput>())),
         ("policy.request", root(|g| g.into_root_schema_for::<PolicyInput>())),
+        ("claim.request", root(|g| g.into_root_schema_for::<NewClaimInput>())),
+        ("claim-review.request", root(|g| g.into_root_schema_for::<ReviewInput>())),
+        ("claim-documents.request", root(|g| g.into_root_schema_for::<DocumentsInput>())),
     ]
 }
 
@@ -231,6 +307,7 @@ pub fn openapi() -> Value {
                 ("415", "Not JSON"),
             ]);
         }
+        errors.extend(op.errors.iter().copied());
         for (code, description) in errors {
             responses.insert(code.to_owned(), problem_response(&mut gen, description));
         }
@@ -239,6 +316,9 @@ pub fn openapi() -> Value {
             .iter()
             .map(|(name, kind)| json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}}))
             .collect();
+        for (name, required) in op.headers {
+            parameters.push(json!({"name": name, "in": "header", "required": required, "schema": {"type": "string", "maxLength": 255}}));
+        }
         if op.path.contains("{id}") {
             parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }

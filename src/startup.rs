@@ -12,7 +12,9 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::db;
+use crate::db::group_commit::GroupCommit;
 use crate::http::error::problem_for_framework_errors;
+use crate::http::rate_limit::RateLimiter;
 use crate::http::state::AppState;
 
 const REQUEST_ID: &str = "x-request-id";
@@ -37,7 +39,10 @@ impl Application {
         }
         let port = listener.local_addr()?.port();
         let workers = config.http_workers;
-        let state = web::Data::new(AppState { config, pool, keys });
+        let group = GroupCommit::start(pool.clone())?;
+        let public_filing_limit = RateLimiter::per_minute(config.public_filing_per_minute);
+        let state = web::Data::new(AppState { config, pool, keys, group, public_filing_limit });
+        spawn_idempotency_purge(state.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -89,4 +94,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Forgets expired idempotency answers now and every hour.
+fn spawn_idempotency_purge(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match state.write(crate::usecases::idempotency::purge_expired).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
+                Err(error) => tracing::warn!(%error, "could not purge idempotency keys"),
+            }
+        }
+    });
 }

@@ -4,6 +4,9 @@
 //! `MultiConnection::establish` (which tries every backend in turn and hides the real error).
 
 pub mod audit;
+pub mod claims;
+pub mod group_commit;
+pub mod idempotency;
 pub mod incidents;
 pub mod policies;
 pub mod schema;
@@ -164,9 +167,7 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 
-/// Runs `f` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
-/// write lock up front, so a read-then-write transaction never fails with `SQLITE_BUSY` on the
-/// upgrade (the busy timeout applies to the `BEGIN` instead). Rolled back when `f` fails.
+/// Runs `f` in one write transaction (see [`begin_write`]). Rolled back when `f` fails.
 pub fn write_tx<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -174,23 +175,53 @@ pub fn write_tx<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    type Manager = <DbConnection as Connection>::TransactionManager;
-    match conn {
-        DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?,
-        DbConnection::Postgres(_) => Manager::begin_transaction(conn)?,
-    }
+    begin_write(conn)?;
     match f(conn) {
         Ok(value) => {
-            Manager::commit_transaction(conn)?;
+            commit(conn)?;
             Ok(value)
         }
         Err(error) => {
             // The caller's error is the one worth reporting; a failed rollback breaks the
             // connection, and the pool then discards it.
-            let _ = Manager::rollback_transaction(conn);
+            let _ = rollback(conn);
             Err(error)
         }
     }
+}
+
+type Manager = <DbConnection as Connection>::TransactionManager;
+
+/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock up
+/// front, so a read-then-write transaction never fails with `SQLITE_BUSY` on the upgrade (the
+/// busy timeout applies to the `BEGIN` instead).
+pub fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE"),
+        DbConnection::Postgres(_) => Manager::begin_transaction(conn),
+    }
+}
+
+pub fn commit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    Manager::commit_transaction(conn)
+}
+
+pub fn rollback(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    Manager::rollback_transaction(conn)
+}
+
+/// Serializes transactions that use the same `key` until they end. SQLite needs nothing: its
+/// write transactions already run one at a time (`BEGIN IMMEDIATE`). PostgreSQL takes a
+/// transaction-level advisory lock, which holds across every instance sharing the database.
+pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// Runs `f` in one read transaction: a consistent snapshot of several queries.

@@ -43,3 +43,13 @@ pub fn list_for_incident(conn: &mut DbConnection, incident_id: &str) -> QueryRes
         .select(PolicyRow::as_select())
         .load(conn)
 }
+
+/// The newest version of the incident's policy.
+pub fn latest(conn: &mut DbConnection, incident_id: &str) -> QueryResult<Option<PolicyRow>> {
+    policies::table
+        .filter(policies::incident_id.eq(incident_id))
+        .order(policies::version.desc())
+        .select(PolicyRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -67,4 +67,71 @@ diesel::table! {
 
 diesel::joinable!(outage_windows -> incidents (incident_id));
 diesel::joinable!(policies -> incidents (incident_id));
-diesel::allow_tables_to_appear_in_same_query!(incidents, outage_windows, policies);
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        reference -> Text,
+        incident_id -> Text,
+        service -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        channel -> Text,
+        owner_kind -> Text,
+        owner -> Text,
+        claimant_kind -> Text,
+        claimant_name -> Text,
+        claimant_brn -> Nullable<Text>,
+        claimant_email -> Text,
+        claimant_phone -> Nullable<Text>,
+        identity_key -> Text,
+        loss_started_at -> Timestamp,
+        loss_ended_at -> Timestamp,
+        currency -> Text,
+        claimed_minor -> BigInt,
+        baseline_revenue_minor -> Nullable<BigInt>,
+        outage_revenue_minor -> Nullable<BigInt>,
+        monthly_fee_minor -> Nullable<BigInt>,
+        bank_code -> Text,
+        account_number -> Text,
+        account_holder -> Text,
+        description -> Nullable<Text>,
+        external_ref -> Nullable<Text>,
+        outage_seconds -> BigInt,
+        approved_minor -> Nullable<BigInt>,
+        cure_deadline -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_windows (claim_id, window_id) {
+        claim_id -> Text,
+        window_id -> Text,
+        severity -> Text,
+        overlap_seconds -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idem_key) {
+        scope -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::joinable!(claims -> incidents (incident_id));
+diesel::joinable!(claim_windows -> claims (claim_id));
+diesel::allow_tables_to_appear_in_same_query!(incidents, outage_windows, policies, claims, claim_windows);

@@ -50,3 +50,17 @@ pub fn list_for_incident(conn: &mut DbConnection, incident_id: &str) -> QueryRes
         .select(WindowRow::as_select())
         .load(conn)
 }
+
+/// The windows of one service of an incident, by start.
+pub fn list_for_service(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    service: &str,
+) -> QueryResult<Vec<WindowRow>> {
+    outage_windows::table
+        .filter(outage_windows::incident_id.eq(incident_id))
+        .filter(outage_windows::service.eq(service))
+        .order(outage_windows::started_at.asc())
+        .select(WindowRow::as_select())
+        .load(conn)
+}

@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod brn;
+pub mod claim;
+pub mod claim_input;
 pub mod claimant;
 pub mod interval;
 pub mod money;
@@ -11,3 +13,4 @@ pub mod service;
 pub mod severity;
 pub mod time;
 pub mod validation;
+pub mod verification;

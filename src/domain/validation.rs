@@ -76,3 +76,41 @@ impl Errors {
         self.0
     }
 }
+
+/// Flattens `validator` errors into field paths.
+pub fn validator_errors(prefix: &str, errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    use validator::ValidationErrorsKind as Kind;
+    let mut out = Vec::new();
+    for (field, kind) in errors.errors() {
+        let path = join_path(prefix, field);
+        match kind {
+            Kind::Field(list) => out.extend(list.iter().map(|e| {
+                let message = e.message.as_ref().map_or_else(|| describe(e), ToString::to_string);
+                FieldError::new(path.clone(), &e.code, message)
+            })),
+            Kind::Struct(inner) => out.extend(validator_errors(&path, inner)),
+            Kind::List(items) => {
+                for (index, inner) in items {
+                    out.extend(validator_errors(&format!("{path}[{index}]"), inner));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn describe(error: &validator::ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(ToString::to_string);
+    match error.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+            (None, Some(max)) => format!("must be at most {max} characters long"),
+            (Some(min), None) => format!("must be at least {min} characters long"),
+            _ => "has an invalid length".to_owned(),
+        },
+        "email" => "must be an email address".to_owned(),
+        "range" => "is out of range".to_owned(),
+        other => format!("is invalid ({other})"),
+    }
+}

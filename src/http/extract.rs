@@ -12,13 +12,18 @@ use serde::de::DeserializeOwned;
 
 use super::state::AppState;
 use super::ApiError;
-use crate::domain::validation::{join_path, FieldError};
+use crate::domain::validation::{join_path, validator_errors, FieldError};
 
-/// A JSON body, size-bounded, with unknown fields refused and every field checked.
+/// A JSON body, size-bounded, with unknown fields refused; the request type's own parser
+/// checks the fields (claims, whose parser reports every field at once).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// A [`JsonBody`] whose fields are also checked with its `validator` rules.
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);
 
-impl<T: DeserializeOwned + validator::Validate + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -40,7 +45,19 @@ impl<T: DeserializeOwned + validator::Validate + 'static> FromRequest for ValidJ
                 return Err(ApiError::PayloadTooLarge(limit));
             }
             let body = read_body(payload, limit).await?;
-            let value: T = parse_json(&body)?;
+            parse_json(&body).map(JsonBody)
+        })
+    }
+}
+
+impl<T: DeserializeOwned + validator::Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let JsonBody(value) = body.await?;
             value.validate().map_err(|e| ApiError::Validation(validator_errors("", &e)))?;
             Ok(ValidJson(value))
         })
@@ -139,44 +156,6 @@ fn serde_field_error(path: &str, message: &str) -> FieldError {
         }
     }
     FieldError::new(path, "invalid", message)
-}
-
-/// Flattens `validator` errors into field paths.
-pub fn validator_errors(prefix: &str, errors: &validator::ValidationErrors) -> Vec<FieldError> {
-    use validator::ValidationErrorsKind as Kind;
-    let mut out = Vec::new();
-    for (field, kind) in errors.errors() {
-        let path = join_path(prefix, field);
-        match kind {
-            Kind::Field(list) => out.extend(list.iter().map(|e| {
-                let message = e.message.as_ref().map_or_else(|| describe(e), ToString::to_string);
-                FieldError::new(path.clone(), &e.code, message)
-            })),
-            Kind::Struct(inner) => out.extend(validator_errors(&path, inner)),
-            Kind::List(items) => {
-                for (index, inner) in items {
-                    out.extend(validator_errors(&format!("{path}[{index}]"), inner));
-                }
-            }
-        }
-    }
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
-}
-
-fn describe(error: &validator::ValidationError) -> String {
-    let param = |name: &str| error.params.get(name).map(ToString::to_string);
-    match error.code.as_ref() {
-        "length" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
-            (None, Some(max)) => format!("must be at most {max} characters long"),
-            (Some(min), None) => format!("must be at least {min} characters long"),
-            _ => "has an invalid length".to_owned(),
-        },
-        "email" => "must be an email address".to_owned(),
-        "range" => "is out of range".to_owned(),
-        other => format!("is invalid ({other})"),
-    }
 }
 
 #[cfg(test)]

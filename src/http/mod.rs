@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod page;
+pub mod rate_limit;
 pub mod state;
 
 pub use error::ApiError;

@@ -2,15 +2,20 @@
 
 use actix_web::web;
 
+use super::rate_limit::RateLimiter;
 use super::ApiError;
 use crate::auth::JwtKeys;
 use crate::config::Config;
+use crate::db::group_commit::GroupCommit;
 use crate::db::{self, DbConnection, Pool};
 
 pub struct AppState {
     pub config: Config,
     pub pool: Pool,
     pub keys: JwtKeys,
+    /// The writer that batches hot-path writes (claim filing) into shared transactions.
+    pub group: GroupCommit,
+    pub public_filing_limit: RateLimiter,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! HTTP routes: thin handlers that extract, authorize, call one use case and answer.
 
 pub mod audit;
+pub mod claims;
 pub mod health;
 pub mod incidents;
 pub mod openapi;
@@ -35,6 +36,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(policies::create)),
                 )
                 .service(web::resource("/policies/{id}").route(web::get().to(policies::get)))
+                .service(
+                    web::resource("/claims")
+                        .route(web::get().to(claims::list))
+                        .route(web::post().to(claims::create)),
+                )
+                .service(web::resource("/claims/{id}").route(web::get().to(claims::get)))
+                .service(web::resource("/claims/{id}/withdraw").route(web::post().to(claims::withdraw)))
+                .service(web::resource("/claims/{id}/review").route(web::post().to(claims::review)))
+                .service(web::resource("/claims/{id}/documents").route(web::post().to(claims::documents)))
                 .service(web::resource("/audit-events").route(web::get().to(audit::list))),
         );
 }

@@ -2,6 +2,8 @@
 //! event there, so a change and its record commit together or not at all.
 
 pub mod audit;
+pub mod claims;
+pub mod idempotency;
 pub mod incidents;
 pub mod policies;
 pub mod windows;

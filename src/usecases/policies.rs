@@ -134,3 +134,8 @@ pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<PolicyView
         .map(|row| StoredPolicy::from_row(row).map(|p| p.view()))
         .collect()
 }
+
+/// The incident's newest policy, if it has one.
+pub fn latest(conn: &mut DbConnection, incident_id: &str) -> Result<Option<StoredPolicy>, ApiError> {
+    policies::latest(conn, incident_id)?.map(StoredPolicy::from_row).transpose()
+}

@@ -199,3 +199,46 @@ pub fn field_codes(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// An incident open for claims with messenger windows (15:30 to 01:00 major, then partial until
+/// 10:00 the next day, Korea time), and its id.
+pub async fn incident_with_windows(app: &TestApp) -> String {
+    let id = app.create_incident().await;
+    for (severity, start, end) in [
+        ("major_outage", "2022-10-15T15:30:00+09:00", "2022-10-16T01:00:00+09:00"),
+        ("partial_outage", "2022-10-16T01:00:00+09:00", "2022-10-17T10:00:00+09:00"),
+    ] {
+        let window =
+            json!({"service": "messenger", "severity": severity, "started_at": start, "ended_at": end});
+        let response =
+            app.post(&format!("/api/v1/incidents/{id}/windows"), Some(&app.admin()), &window).await;
+        assert_eq!(response.status(), 201);
+    }
+    id
+}
+
+/// A valid business claim for the messenger outage: 15:30 to 19:30 on the first day.
+pub fn claim_body(incident_id: &str) -> Value {
+    json!({
+        "incident_id": incident_id,
+        "service": "messenger",
+        "claimant": {"kind": "business", "name": "Hangang Chicken", "business_registration_number": "220-81-62517",
+                     "email": "owner@example.kr", "phone": "010-1234-5678"},
+        "loss_started_at": "2022-10-15T15:30:00+09:00",
+        "loss_ended_at": "2022-10-15T19:30:00+09:00",
+        "currency": "KRW",
+        "claimed_amount": "250000",
+        "evidence": {"baseline_revenue": "1400000", "outage_revenue": "900000"},
+        "payout_account": {"bank_code": "004", "account_number": "123-456-789012", "holder": "Kim Minji"}
+    })
+}
+
+/// A valid registration number for `n` (its check digit computed), so tests can make many
+/// distinct businesses.
+pub fn brn(n: u32) -> String {
+    let first: Vec<u32> = format!("{:09}", 100_000_000 + n).bytes().map(|b| u32::from(b - b'0')).collect();
+    let mut nine = [0; 9];
+    nine.copy_from_slice(&first);
+    let check = outage_claims::domain::brn::check_digit(&nine);
+    format!("{}{check}", first.iter().map(|d| d.to_string()).collect::<String>())
+}

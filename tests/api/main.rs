@@ -6,8 +6,11 @@
 
 mod audit;
 mod auth;
+mod claim_lifecycle;
+mod claims;
 mod health;
 mod helpers;
+mod idempotency;
 mod incidents;
 mod policies;
 mod schemas;

@@ -1,0 +1,215 @@
+//! Claims and their window overlaps.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{claim_windows, claims, counters};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = claims)]
+pub struct ClaimRow {
+    pub id: String,
+    pub reference: String,
+    pub incident_id: String,
+    pub service: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub channel: String,
+    pub owner_kind: String,
+    pub owner: String,
+    pub claimant_kind: String,
+    pub claimant_name: String,
+    pub claimant_brn: Option<String>,
+    pub claimant_email: String,
+    pub claimant_phone: Option<String>,
+    pub identity_key: String,
+    pub loss_started_at: NaiveDateTime,
+    pub loss_ended_at: NaiveDateTime,
+    pub currency: String,
+    pub claimed_minor: i64,
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub description: Option<String>,
+    pub external_ref: Option<String>,
+    pub outage_seconds: i64,
+    pub approved_minor: Option<i64>,
+    pub cure_deadline: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = claim_windows)]
+pub struct ClaimWindowRow {
+    pub claim_id: String,
+    pub window_id: String,
+    pub severity: String,
+    pub overlap_seconds: i64,
+}
+
+/// Inserts claims with their overlaps, many rows per statement.
+pub fn insert(conn: &mut DbConnection, rows: &[ClaimRow], windows: &[ClaimWindowRow]) -> QueryResult<()> {
+    // Well under SQLite's limit of 32766 bound parameters per statement.
+    for chunk in rows.chunks(500) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(claims::table).values(chunk).execute(c))?;
+    }
+    for chunk in windows.chunks(2000) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(claim_windows::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Reserves `count` consecutive claim reference numbers and returns the first.
+pub fn reserve_references(conn: &mut DbConnection, count: i64) -> QueryResult<i64> {
+    let last: i64 = diesel::update(counters::table.find("claim_reference"))
+        .set(counters::value.eq(counters::value + count))
+        .returning(counters::value)
+        .get_result(conn)?;
+    Ok(last - count + 1)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ClaimRow>> {
+    claims::table.find(id).select(ClaimRow::as_select()).first(conn).optional()
+}
+
+pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<ClaimRow>> {
+    claims::table.filter(claims::reference.eq(reference)).select(ClaimRow::as_select()).first(conn).optional()
+}
+
+/// A live claim of the same claimant, incident and service whose loss period overlaps.
+pub fn find_duplicate(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    service: &str,
+    identity_key: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    claims::table
+        .filter(claims::incident_id.eq(incident_id))
+        .filter(claims::service.eq(service))
+        .filter(claims::identity_key.eq(identity_key))
+        .filter(claims::status.ne("withdrawn"))
+        .filter(claims::loss_started_at.lt(end))
+        .filter(claims::loss_ended_at.gt(start))
+        .select(claims::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_external_ref(
+    conn: &mut DbConnection,
+    owner_kind: &str,
+    owner: &str,
+    external_ref: &str,
+) -> QueryResult<Option<String>> {
+    claims::table
+        .filter(claims::owner_kind.eq(owner_kind))
+        .filter(claims::owner.eq(owner))
+        .filter(claims::external_ref.eq(external_ref))
+        .select(claims::id)
+        .first(conn)
+        .optional()
+}
+
+/// The window overlaps of these claims.
+pub fn windows_of(conn: &mut DbConnection, claim_ids: &[String]) -> QueryResult<Vec<ClaimWindowRow>> {
+    let mut rows = Vec::new();
+    for chunk in claim_ids.chunks(500) {
+        rows.extend(
+            claim_windows::table
+                .filter(claim_windows::claim_id.eq_any(chunk))
+                .select(ClaimWindowRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Which claims a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub incident_id: Option<String>,
+    pub status: Option<String>,
+    pub service: Option<String>,
+    pub channel: Option<String>,
+    /// Only claims of this owner: `(owner_kind, owner)`.
+    pub owner: Option<(String, String)>,
+    /// Only this claim (status tokens).
+    pub only_id: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ClaimFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ClaimRow>> {
+    let mut query = claims::table.select(ClaimRow::as_select()).into_boxed();
+    if let Some(after) = after {
+        query = query.filter(claims::id.gt(after.to_owned()));
+    }
+    if let Some(v) = &filter.incident_id {
+        query = query.filter(claims::incident_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.status {
+        query = query.filter(claims::status.eq(v.clone()));
+    }
+    if let Some(v) = &filter.service {
+        query = query.filter(claims::service.eq(v.clone()));
+    }
+    if let Some(v) = &filter.channel {
+        query = query.filter(claims::channel.eq(v.clone()));
+    }
+    if let Some((kind, owner)) = &filter.owner {
+        query = query.filter(claims::owner_kind.eq(kind.clone())).filter(claims::owner.eq(owner.clone()));
+    }
+    if let Some(id) = &filter.only_id {
+        query = query.filter(claims::id.eq(id.clone()));
+    }
+    query.order(claims::id.asc()).limit(limit).load(conn)
+}
+
+/// A status change, with what a decision records beside it.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = claims, treat_none_as_null = true)]
+pub struct StatusChange {
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub cure_deadline: Option<NaiveDateTime>,
+    pub approved_minor: Option<i64>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Applies a status change only if the claim is still in `from` (so a concurrent change can
+/// never be overwritten); returns whether it applied.
+pub fn change_status(
+    conn: &mut DbConnection,
+    id: &str,
+    from: &str,
+    change: &StatusChange,
+) -> QueryResult<bool> {
+    let updated =
+        diesel::update(claims::table.find(id).filter(claims::status.eq(from))).set(change).execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Evidence sent in answer to a deficiency.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = claims)]
+pub struct EvidenceUpdate {
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+}
+
+pub fn update_evidence(conn: &mut DbConnection, id: &str, evidence: &EvidenceUpdate) -> QueryResult<()> {
+    diesel::update(claims::table.find(id)).set(evidence).execute(conn).map(drop)
+}

@@ -1,0 +1,143 @@
+//! The claim life cycle (SPEC section 5): statuses, channels and the transitions between them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Verified,
+    NeedsReview,
+    Deficient,
+    Approved,
+    Rejected,
+    Withdrawn,
+    InBatch,
+    Paid,
+    PayoutFailed,
+    ClosedNoPayout,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 10] = [
+        ClaimStatus::Verified,
+        ClaimStatus::NeedsReview,
+        ClaimStatus::Deficient,
+        ClaimStatus::Approved,
+        ClaimStatus::Rejected,
+        ClaimStatus::Withdrawn,
+        ClaimStatus::InBatch,
+        ClaimStatus::Paid,
+        ClaimStatus::PayoutFailed,
+        ClaimStatus::ClosedNoPayout,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Verified => "verified",
+            ClaimStatus::NeedsReview => "needs_review",
+            ClaimStatus::Deficient => "deficient",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Rejected => "rejected",
+            ClaimStatus::Withdrawn => "withdrawn",
+            ClaimStatus::InBatch => "in_batch",
+            ClaimStatus::Paid => "paid",
+            ClaimStatus::PayoutFailed => "payout_failed",
+            ClaimStatus::ClosedNoPayout => "closed_no_payout",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ClaimStatus> {
+        ClaimStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The claimant may withdraw until the claim is taken into a payout batch.
+    pub fn can_withdraw(self) -> bool {
+        matches!(
+            self,
+            ClaimStatus::Verified | ClaimStatus::NeedsReview | ClaimStatus::Deficient | ClaimStatus::Approved
+        )
+    }
+
+    /// Finance may decide on claims waiting for a person, and on verified ones (a verified
+    /// claim can still be found wanting on inspection).
+    pub fn can_review(self) -> bool {
+        matches!(self, ClaimStatus::NeedsReview | ClaimStatus::Deficient | ClaimStatus::Verified)
+    }
+
+    /// Claims a payout batch may take.
+    pub fn is_eligible_for_batch(self) -> bool {
+        matches!(self, ClaimStatus::Verified | ClaimStatus::Approved | ClaimStatus::PayoutFailed)
+    }
+}
+
+/// How a claim reached the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Api,
+    Bulk,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Bulk => "bulk",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        [Channel::Web, Channel::Api, Channel::Bulk].into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// A finance decision on a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+    RequestInfo,
+}
+
+impl Decision {
+    pub fn outcome(self) -> ClaimStatus {
+        match self {
+            Decision::Approve => ClaimStatus::Approved,
+            Decision::Reject => ClaimStatus::Rejected,
+            Decision::RequestInfo => ClaimStatus::Deficient,
+        }
+    }
+}
+
+/// Reason codes stored in `status_reason`.
+pub mod reason {
+    pub const NO_RECORDED_OUTAGE: &str = "no_recorded_outage";
+    pub const ABOVE_REVIEW_THRESHOLD: &str = "above_review_threshold";
+    /// Followed by `: field, field`.
+    pub const MISSING_EVIDENCE: &str = "missing_evidence";
+    pub const WITHDRAWN_BY_CLAIMANT: &str = "withdrawn_by_claimant";
+    pub const DOCUMENTS_RECEIVED: &str = "documents_received";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withdrawal_stops_at_the_batch() {
+        assert!(ClaimStatus::Approved.can_withdraw());
+        assert!(!ClaimStatus::InBatch.can_withdraw());
+        assert!(!ClaimStatus::Paid.can_withdraw());
+        assert!(!ClaimStatus::Withdrawn.can_withdraw());
+    }
+
+    #[test]
+    fn statuses_round_trip_through_text() {
+        for status in ClaimStatus::ALL {
+            assert_eq!(ClaimStatus::parse(status.as_str()), Some(status));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! `/api/v1/claims`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::auth::TokenRequest;
+use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
+use crate::domain::role::Role;
+use crate::http::auth::{Authenticated, MaybeAuthenticated};
+use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
+use crate::http::state::AppState;
+use crate::http::ApiError;
+use crate::usecases::claims::file::{self, Filer};
+use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
+use crate::usecases::claims::read::{self, ClaimQuery};
+use crate::usecases::claims::view;
+use crate::usecases::idempotency::{self, IdempotencyKey};
+use crate::usecases::parse_id;
+
+/// How long a status token reads its claim: long enough to see it paid.
+const STATUS_TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(400 * 86_400);
+
+/// The `Idempotency-Key` header, when sent.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError> {
+    req.headers()
+        .get(idempotency::HEADER)
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| ApiError::field(idempotency::HEADER, "invalid_idempotency_key", "must be ASCII"))
+                .and_then(IdempotencyKey::parse)
+        })
+        .transpose()
+}
+
+/// Answers a (possibly replayed) result.
+pub fn answer(answer: idempotency::Answer, location: Option<String>) -> HttpResponse {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    if let Some(location) = location {
+        response.insert_header(("Location", location));
+    }
+    if answer.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.json(answer.body)
+}
+
+/// `POST /claims`: claimants for themselves, partners for members, or anyone through the
+/// public form (rate limited per client; the answer carries a status token).
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuthenticated(actor): MaybeAuthenticated,
+    JsonBody(input): JsonBody<NewClaimInput>,
+) -> Result<HttpResponse, ApiError> {
+    let filer = Filer::for_actor(actor.as_ref())?;
+    let public = actor.is_none();
+    let client = req.peer_addr().map(|a| a.ip());
+    if public {
+        if !state.config.public_filing {
+            return Err(ApiError::Unauthorized("public filing is off: a bearer token is required".into()));
+        }
+        if let Some(ip) = client {
+            state
+                .public_filing_limit
+                .check(ip)
+                .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+        }
+    }
+    let key = idempotency_key(&req)?;
+    let hash = idempotency::request_hash("POST /api/v1/claims", &input);
+    let scope = match &actor {
+        Some(actor) => format!("{}@{}", actor.audit_name(), actor.org.as_deref().unwrap_or("")),
+        None => format!("public@{}", client.map(|ip| ip.to_string()).unwrap_or_default()),
+    };
+    let draft = ClaimDraft::parse(&input)?;
+    let keys = state.keys.clone();
+    let result = state
+        .group
+        .run(move |conn| {
+            idempotency::replay_or_run(conn, &scope, key.as_ref(), &hash, |conn| {
+                let filed = file::file(conn, &filer, draft)?;
+                let mut claim = view(&filed.row, &filed.windows, false);
+                if public {
+                    let sub = format!("claim:{}", claim.id);
+                    let request = TokenRequest {
+                        role: Role::Claimant,
+                        sub: &sub,
+                        org: None,
+                        claim_id: Some(&claim.id),
+                        ttl: STATUS_TOKEN_TTL,
+                    };
+                    claim.status_token = Some(keys.mint(&request).map_err(ApiError::Internal)?);
+                }
+                Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
+            })
+        })
+        .await?;
+    let location = result.body["id"].as_str().map(|id| format!("/api/v1/claims/{id}"));
+    Ok(answer(result, location))
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    ValidQuery(query): ValidQuery<ClaimQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.0;
+    let page = state.read(move |conn| read::list(conn, &actor, query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, parse_id(&path)?);
+    let claim = state.read(move |conn| read::get(conn, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, parse_id(&path)?);
+    let claim = state.write(move |conn| lifecycle::withdraw(conn, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<ReviewInput>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.require(&[Role::Finance])?;
+    let id = parse_id(&path)?;
+    let claim = state.write(move |conn| lifecycle::review(conn, &actor, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+pub async fn documents(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<DocumentsInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, parse_id(&path)?);
+    let claim = state.write(move |conn| lifecycle::documents(conn, &actor, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}

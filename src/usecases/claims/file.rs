@@ -1,0 +1,274 @@
+//! Filing a claim: checks against the incident, the duplicate rule, verification against the
+//! outage windows and the opening status, all in the caller's transaction.
+
+use chrono::Duration;
+use serde_json::json;
+
+use super::owner_kind;
+use crate::db::audit::{self, NewEvent};
+use crate::db::claims::{self, ClaimRow, ClaimWindowRow};
+use crate::db::{self, windows, DbConnection};
+use crate::domain::claim::{reason, Channel, ClaimStatus};
+use crate::domain::claim_input::ClaimDraft;
+use crate::domain::interval::Interval;
+use crate::domain::role::{Actor, Role};
+use crate::domain::severity::Severity;
+use crate::domain::time::Timestamp;
+use crate::domain::verification::{OutageWindow, Verification};
+use crate::http::ApiError;
+use crate::usecases::incidents::{self, Incident};
+use crate::usecases::policies;
+
+/// How long a claimant has to answer a deficiency, unless finance says otherwise.
+pub const DEFAULT_CURE_DAYS: i64 = 14;
+
+/// Who files, and so who may later read the claim.
+#[derive(Debug, Clone)]
+pub struct Filer {
+    pub channel: Channel,
+    pub owner_kind: &'static str,
+    pub owner: String,
+    /// How the filer is named in the audit chain.
+    pub audit_name: String,
+}
+
+impl Filer {
+    /// Claimants file for themselves, partners for their members; staff and status tokens
+    /// do not file. `None` is the public web form.
+    pub fn for_actor(actor: Option<&Actor>) -> Result<Filer, ApiError> {
+        let Some(actor) = actor else {
+            return Ok(Filer {
+                channel: Channel::Web,
+                owner_kind: owner_kind::PUBLIC,
+                owner: String::new(),
+                audit_name: "public".into(),
+            });
+        };
+        if actor.claim_scope.is_some() {
+            return Err(ApiError::Forbidden);
+        }
+        match (actor.role, &actor.org) {
+            (Role::Claimant, _) => Ok(Filer {
+                channel: Channel::Api,
+                owner_kind: owner_kind::CLAIMANT,
+                owner: actor.sub.clone(),
+                audit_name: actor.audit_name(),
+            }),
+            (Role::Partner, Some(org)) => Ok(Filer {
+                channel: Channel::Api,
+                owner_kind: owner_kind::PARTNER,
+                owner: org.clone(),
+                audit_name: actor.audit_name(),
+            }),
+            _ => Err(ApiError::Forbidden),
+        }
+    }
+
+    /// The same filer uploading in bulk.
+    pub fn bulk(mut self) -> Filer {
+        self.channel = Channel::Bulk;
+        self
+    }
+}
+
+/// A stored claim with its window overlaps.
+#[derive(Debug, Clone)]
+pub struct FiledClaim {
+    pub row: ClaimRow,
+    pub windows: Vec<ClaimWindowRow>,
+}
+
+/// The opening status of a verified-against-windows claim, and why.
+fn opening_status(
+    conn: &mut DbConnection,
+    incident: &Incident,
+    draft: &ClaimDraft,
+    verification: &Verification,
+) -> Result<(ClaimStatus, Option<String>), ApiError> {
+    if !verification.has_outage() {
+        return Ok((ClaimStatus::Rejected, Some(reason::NO_RECORDED_OUTAGE.into())));
+    }
+    if let Some(policy) = policies::latest(conn, &incident.row.id)? {
+        let rule = policy.policy.rule_for(draft.claimant.kind, &draft.service);
+        let missing = rule.map(|r| draft.evidence.missing(r.method.required_evidence())).unwrap_or_default();
+        if !missing.is_empty() {
+            let names: Vec<_> = missing.iter().map(|f| f.as_str()).collect();
+            return Ok((
+                ClaimStatus::Deficient,
+                Some(format!("{}: {}", reason::MISSING_EVIDENCE, names.join(", "))),
+            ));
+        }
+    }
+    if incident.review_threshold().is_some_and(|t| draft.claimed.minor() > t.minor()) {
+        return Ok((ClaimStatus::NeedsReview, Some(reason::ABOVE_REVIEW_THRESHOLD.into())));
+    }
+    Ok((ClaimStatus::Verified, None))
+}
+
+/// Files one claim in the caller's transaction.
+pub fn file(conn: &mut DbConnection, filer: &Filer, draft: ClaimDraft) -> Result<FiledClaim, ApiError> {
+    let now = Timestamp::now();
+    let incident = match incidents::load(conn, &draft.incident_id) {
+        Err(ApiError::NotFound) => {
+            return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"));
+        }
+        other => other?,
+    };
+    if !incident.claims_open_at(now) {
+        return Err(ApiError::field(
+            "incident_id",
+            "claims_closed",
+            "this incident is not taking claims now",
+        ));
+    }
+    if draft.claimed.currency() != incident.currency {
+        return Err(ApiError::field(
+            "currency",
+            "currency_mismatch",
+            format!("claims for this incident are paid in {}", incident.currency),
+        ));
+    }
+    let service = draft.service.as_str();
+    let identity = draft.claimant.identity_key();
+    // Two filings of one claimant for one service are decided one after the other.
+    db::lock_key(conn, &format!("claim:{}:{service}:{identity}", incident.row.id))?;
+    if let Some(external_ref) = &draft.external_ref {
+        if let Some(existing) =
+            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
+        {
+            return Err(ApiError::Conflict {
+                detail: format!("external_ref {external_ref:?} was already used for another claim"),
+                existing_id: Some(existing),
+            });
+        }
+    }
+    let (start, end) = (draft.loss.start().to_db(), draft.loss.end().to_db());
+    if let Some(existing) = claims::find_duplicate(conn, &incident.row.id, service, &identity, start, end)? {
+        return Err(ApiError::Conflict {
+            detail: "this claimant already filed a claim for this service and an overlapping loss period"
+                .into(),
+            existing_id: Some(existing),
+        });
+    }
+    let windows = service_windows(conn, &incident.row.id, service)?;
+    let verification = Verification::compute(draft.loss, &windows);
+    let (status, status_reason) = opening_status(conn, &incident, &draft, &verification)?;
+    let cure_deadline = (status == ClaimStatus::Deficient)
+        .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db());
+    let number = claims::reserve_references(conn, 1)?;
+    let row = new_row(
+        filer,
+        &incident,
+        draft,
+        &identity,
+        &verification,
+        status,
+        status_reason,
+        cure_deadline,
+        number,
+        now,
+    );
+    let window_rows: Vec<ClaimWindowRow> = verification
+        .overlaps
+        .iter()
+        .map(|o| ClaimWindowRow {
+            claim_id: row.id.clone(),
+            window_id: o.window_id.clone(),
+            severity: o.severity.as_str().to_owned(),
+            overlap_seconds: o.seconds,
+        })
+        .collect();
+    claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
+    audit::append(conn, &filer.audit_name, &[filed_event(&row)])?;
+    Ok(FiledClaim { row, windows: window_rows })
+}
+
+/// The outage windows of one service of an incident, as verification reads them.
+pub fn service_windows(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    service: &str,
+) -> Result<Vec<OutageWindow>, ApiError> {
+    Ok(windows::list_for_service(conn, incident_id, service)?
+        .into_iter()
+        .filter_map(|w| {
+            let period = Interval::new(Timestamp::from_db(w.started_at), Timestamp::from_db(w.ended_at))?;
+            Some(OutageWindow { id: w.id, severity: Severity::parse(&w.severity)?, period })
+        })
+        .collect())
+}
+
+/// Human-friendly, unique reference: `OC-0000042`.
+pub fn reference(number: i64) -> String {
+    format!("OC-{number:07}")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_row(
+    filer: &Filer,
+    incident: &Incident,
+    draft: ClaimDraft,
+    identity: &str,
+    verification: &Verification,
+    status: ClaimStatus,
+    status_reason: Option<String>,
+    cure_deadline: Option<chrono::NaiveDateTime>,
+    number: i64,
+    now: Timestamp,
+) -> ClaimRow {
+    let claimant = draft.claimant;
+    ClaimRow {
+        id: crate::usecases::new_id(),
+        reference: reference(number),
+        incident_id: incident.row.id.clone(),
+        service: draft.service.as_str().to_owned(),
+        status: status.as_str().to_owned(),
+        status_reason,
+        channel: filer.channel.as_str().to_owned(),
+        owner_kind: filer.owner_kind.to_owned(),
+        owner: filer.owner.clone(),
+        claimant_kind: claimant.kind.as_str().to_owned(),
+        claimant_name: claimant.name,
+        claimant_brn: claimant.brn.map(|b| b.digits().to_owned()),
+        claimant_email: claimant.email,
+        claimant_phone: claimant.phone,
+        identity_key: identity.to_owned(),
+        loss_started_at: draft.loss.start().to_db(),
+        loss_ended_at: draft.loss.end().to_db(),
+        currency: draft.claimed.currency().code().to_owned(),
+        claimed_minor: draft.claimed.minor(),
+        baseline_revenue_minor: draft.evidence.baseline_revenue.map(|m| m.minor()),
+        outage_revenue_minor: draft.evidence.outage_revenue.map(|m| m.minor()),
+        monthly_fee_minor: draft.evidence.monthly_fee.map(|m| m.minor()),
+        bank_code: draft.account.bank_code,
+        account_number: draft.account.account_number,
+        account_holder: draft.account.holder,
+        description: draft.description,
+        external_ref: draft.external_ref,
+        outage_seconds: verification.outage_seconds(),
+        approved_minor: None,
+        cure_deadline,
+        created_at: now.to_db(),
+        updated_at: now.to_db(),
+    }
+}
+
+/// The audit record of a filing: what was decided, without personal or bank details.
+fn filed_event(row: &ClaimRow) -> NewEvent {
+    NewEvent {
+        action: "claim.filed",
+        entity_type: "claim",
+        entity_id: row.id.clone(),
+        details: json!({
+            "reference": row.reference,
+            "incident_id": row.incident_id,
+            "service": row.service,
+            "channel": row.channel,
+            "status": row.status,
+            "status_reason": row.status_reason,
+            "currency": row.currency,
+            "claimed_minor": row.claimed_minor,
+            "outage_seconds": row.outage_seconds,
+        }),
+    }
+}

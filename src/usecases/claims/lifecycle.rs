@@ -1,0 +1,242 @@
+//! The claim life cycle after filing: withdrawal, finance review, documents that cure a
+//! deficiency. Every transition is checked against the current status (409 otherwise) and
+//! audited in the same transaction.
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use validator::Validate;
+
+use super::read::load_visible;
+use super::{is_claimant_of, unmasked_for, view, ClaimView};
+use crate::db::audit::{self, NewEvent};
+use crate::db::claims::{self, ClaimRow, EvidenceUpdate, StatusChange};
+use crate::db::DbConnection;
+use crate::domain::claim::{reason, ClaimStatus, Decision};
+use crate::domain::claim_input::{Evidence, EvidenceInput};
+use crate::domain::claimant::ClaimantKind;
+use crate::domain::money::{Currency, DecimalString, Money};
+use crate::domain::role::{Actor, Role};
+use crate::domain::service::ServiceSlug;
+use crate::domain::time::Timestamp;
+use crate::domain::validation::Errors;
+use crate::http::ApiError;
+use crate::usecases::{incidents, policies};
+
+/// The body of `POST /claims/{id}/review`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    pub decision: Decision,
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+    /// With `approve`: the amount assessed case by case (at most the claimed amount).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_amount: Option<DecimalString>,
+    /// With `request_info`: days the claimant has to answer (1 to 90, default 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 1, max = 90))]
+    pub cure_days: Option<u32>,
+}
+
+/// The body of `POST /claims/{id}/documents`: the claimant's answer to a deficiency.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsInput {
+    #[serde(default)]
+    pub evidence: EvidenceInput,
+    #[validate(length(min = 1, max = 2000))]
+    pub note: String,
+}
+
+fn status_of(row: &ClaimRow) -> Result<ClaimStatus, ApiError> {
+    ClaimStatus::parse(&row.status)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claim {} has an unknown status", row.id)))
+}
+
+fn illegal(row: &ClaimRow, what: &str) -> ApiError {
+    ApiError::conflict(format!("a claim that is {} cannot be {what}", row.status))
+}
+
+/// Moves the claim from its current status, appends the event, and answers the new view.
+fn transition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &ClaimRow,
+    change: StatusChange,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<ClaimView, ApiError> {
+    if !claims::change_status(conn, &row.id, &row.status, &change)? {
+        return Err(ApiError::conflict("the claim changed meanwhile; read it again"));
+    }
+    let mut details = details;
+    details["from"] = json!(row.status);
+    details["to"] = json!(change.status);
+    audit::append(
+        conn,
+        &actor.audit_name(),
+        &[NewEvent { action, entity_type: "claim", entity_id: row.id.clone(), details }],
+    )?;
+    let updated = claims::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
+    let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
+    Ok(view(&updated, &windows, unmasked_for(Some(actor))))
+}
+
+pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
+    if actor.is(&[Role::Admin, Role::Finance]) && actor.claim_scope.is_none() {
+        return Err(ApiError::Forbidden);
+    }
+    let row = load_visible(conn, actor, id)?;
+    if !status_of(&row)?.can_withdraw() {
+        return Err(illegal(&row, "withdrawn"));
+    }
+    let change = StatusChange {
+        status: ClaimStatus::Withdrawn.as_str().into(),
+        status_reason: Some(reason::WITHDRAWN_BY_CLAIMANT.into()),
+        cure_deadline: None,
+        approved_minor: row.approved_minor,
+        updated_at: Timestamp::now().to_db(),
+    };
+    transition(conn, actor, &row, change, "claim.withdrawn", json!({}))
+}
+
+pub fn review(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    input: ReviewInput,
+) -> Result<ClaimView, ApiError> {
+    if actor.role != Role::Finance || actor.claim_scope.is_some() {
+        return Err(ApiError::Forbidden);
+    }
+    let row = load_visible(conn, actor, id)?;
+    let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
+    let mut errors = Errors::default();
+    if input.reason.trim().is_empty() {
+        errors.add("reason", "required", "must not be blank");
+    }
+    let approved = match (input.decision, input.approved_amount) {
+        (Decision::Approve, Some(amount)) => errors.take(
+            Money::from_decimal(amount, currency)
+                .map_err(|(c, m)| crate::domain::validation::FieldError::new("approved_amount", c, m)),
+        ),
+        (_, Some(_)) => {
+            errors.add("approved_amount", "not_allowed", "goes only with the approve decision");
+            None
+        }
+        _ => None,
+    };
+    if approved.is_some_and(|a| a.minor() > row.claimed_minor) {
+        errors.add("approved_amount", "above_claimed", "must not exceed the claimed amount");
+    }
+    if input.cure_days.is_some() && input.decision != Decision::RequestInfo {
+        errors.add("cure_days", "not_allowed", "goes only with the request_info decision");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors.into_vec()));
+    }
+    if !status_of(&row)?.can_review() {
+        return Err(illegal(&row, "reviewed"));
+    }
+    let now = Timestamp::now();
+    let cure_days = i64::from(input.cure_days.unwrap_or(super::file::DEFAULT_CURE_DAYS as u32));
+    let change = StatusChange {
+        status: input.decision.outcome().as_str().into(),
+        status_reason: Some(input.reason.trim().to_owned()),
+        cure_deadline: (input.decision == Decision::RequestInfo)
+            .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(cure_days)).to_db()),
+        approved_minor: approved.map(Money::minor),
+        updated_at: now.to_db(),
+    };
+    let details = json!({
+        "decision": input.decision,
+        "reason": change.status_reason,
+        "approved_minor": change.approved_minor,
+        "cure_days": (input.decision == Decision::RequestInfo).then_some(cure_days),
+    });
+    transition(conn, actor, &row, change, "claim.reviewed", details)
+}
+
+pub fn documents(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    input: DocumentsInput,
+) -> Result<ClaimView, ApiError> {
+    let row = load_visible(conn, actor, id)?;
+    if !is_claimant_of(actor, &row) {
+        return Err(ApiError::Forbidden);
+    }
+    let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
+    let mut errors = Errors::default();
+    if input.note.trim().is_empty() {
+        errors.add("note", "required", "must not be blank");
+    }
+    let sent = Evidence::parse(&input.evidence, currency, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors.into_vec()));
+    }
+    if status_of(&row)? != ClaimStatus::Deficient {
+        return Err(illegal(&row, "sent documents (only deficient claims are)"));
+    }
+    let now = Timestamp::now();
+    if row.cure_deadline.is_some_and(|deadline| now > Timestamp::from_db(deadline)) {
+        return Err(ApiError::conflict("the deadline to answer this deficiency has passed"));
+    }
+    let money = |minor: Option<i64>| minor.map(|m| Money::from_minor(m, currency));
+    let stored = Evidence {
+        baseline_revenue: money(row.baseline_revenue_minor),
+        outage_revenue: money(row.outage_revenue_minor),
+        monthly_fee: money(row.monthly_fee_minor),
+    };
+    let evidence = stored.merged(sent);
+    claims::update_evidence(
+        conn,
+        &row.id,
+        &EvidenceUpdate {
+            baseline_revenue_minor: evidence.baseline_revenue.map(Money::minor),
+            outage_revenue_minor: evidence.outage_revenue.map(Money::minor),
+            monthly_fee_minor: evidence.monthly_fee.map(Money::minor),
+        },
+    )?;
+    let status = cured_status(conn, &row, &evidence)?;
+    let change = StatusChange {
+        status: status.as_str().into(),
+        status_reason: (status != ClaimStatus::Verified).then(|| reason::DOCUMENTS_RECEIVED.into()),
+        cure_deadline: None,
+        approved_minor: row.approved_minor,
+        updated_at: now.to_db(),
+    };
+    let details = json!({"note": input.note.trim(), "evidence": input.evidence});
+    transition(conn, actor, &row, change, "claim.documents_received", details)
+}
+
+/// A claim held back only for missing evidence is verified once the evidence is complete and
+/// it is not above the review threshold; anything else goes back to a person.
+fn cured_status(
+    conn: &mut DbConnection,
+    row: &ClaimRow,
+    evidence: &Evidence,
+) -> Result<ClaimStatus, ApiError> {
+    let only_missing_evidence =
+        row.status_reason.as_deref().is_some_and(|r| r.starts_with(reason::MISSING_EVIDENCE));
+    if !only_missing_evidence {
+        return Ok(ClaimStatus::NeedsReview);
+    }
+    let incident = incidents::load(conn, &row.incident_id)?;
+    let (Some(kind), Ok(service)) =
+        (ClaimantKind::parse(&row.claimant_kind), ServiceSlug::parse(&row.service))
+    else {
+        return Ok(ClaimStatus::NeedsReview);
+    };
+    let still_missing = match policies::latest(conn, &row.incident_id)? {
+        Some(policy) => policy
+            .policy
+            .rule_for(kind, &service)
+            .is_some_and(|rule| !evidence.missing(rule.method.required_evidence()).is_empty()),
+        None => false,
+    };
+    let above_threshold = incident.review_threshold().is_some_and(|t| row.claimed_minor > t.minor());
+    Ok(if still_missing || above_threshold { ClaimStatus::NeedsReview } else { ClaimStatus::Verified })
+}

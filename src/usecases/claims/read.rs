@@ -1,0 +1,86 @@
+//! Reading claims: each caller sees only what it may (404 otherwise; lists never leak).
+
+use serde::Deserialize;
+
+use super::{can_read, owner_kind, unmasked_for, view, ClaimView};
+use crate::db::claims::{self, ClaimFilter, ClaimRow};
+use crate::db::DbConnection;
+use crate::domain::claim::{Channel, ClaimStatus};
+use crate::domain::role::{Actor, Role};
+use crate::domain::service::ServiceSlug;
+use crate::http::page::{Page, PageRequest};
+use crate::http::ApiError;
+
+/// Query of `GET /claims`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimQuery {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    pub incident_id: Option<String>,
+    pub status: Option<ClaimStatus>,
+    pub service: Option<ServiceSlug>,
+    pub channel: Option<Channel>,
+    /// The claim's reference, e.g. `OC-0000042`.
+    pub reference: Option<String>,
+}
+
+/// Loads a claim the actor may read, or answers 404.
+pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, ApiError> {
+    claims::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(ApiError::NotFound)
+}
+
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
+    let row = load_visible(conn, actor, id)?;
+    let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
+    Ok(view(&row, &windows, unmasked_for(Some(actor))))
+}
+
+/// The listing restricted to what the actor may see.
+fn scope(actor: &Actor) -> ClaimFilter {
+    let mut filter = ClaimFilter::default();
+    if let Some(id) = &actor.claim_scope {
+        filter.only_id = Some(id.clone());
+        return filter;
+    }
+    match actor.role {
+        Role::Admin | Role::Finance => {}
+        Role::Partner => {
+            filter.owner = Some((owner_kind::PARTNER.into(), actor.org.clone().unwrap_or_default()));
+        }
+        Role::Claimant => filter.owner = Some((owner_kind::CLAIMANT.into(), actor.sub.clone())),
+    }
+    filter
+}
+
+pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result<Page<ClaimView>, ApiError> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let mut filter = scope(actor);
+    filter.incident_id = query
+        .incident_id
+        .map(|id| uuid::Uuid::parse_str(&id).map(|u| u.to_string()))
+        .transpose()
+        .map_err(|_| ApiError::field("incident_id", "invalid_id", "must be an incident id"))?;
+    filter.status = query.status.map(|s| s.as_str().to_owned());
+    filter.service = query.service.map(|s| s.as_str().to_owned());
+    filter.channel = query.channel.map(|c| c.as_str().to_owned());
+    let rows = match query.reference {
+        // A reference names at most one claim: look it up directly, then apply the scope.
+        Some(reference) => claims::find_by_reference(conn, reference.trim())?
+            .filter(|row| can_read(actor, row))
+            .filter(|row| filter.incident_id.as_ref().is_none_or(|i| *i == row.incident_id))
+            .into_iter()
+            .collect(),
+        None => claims::list(conn, &filter, page.after.as_deref(), page.fetch())?,
+    };
+    let page = Page::from_fetched(rows, &page, |row| row.id.clone());
+    let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
+    let mut windows = claims::windows_of(conn, &ids)?;
+    let unmasked = unmasked_for(Some(actor));
+    Ok(page.map(|row| {
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut windows).into_iter().partition(|w| w.claim_id == row.id);
+        windows = rest;
+        view(&row, &mine, unmasked)
+    }))
+}
