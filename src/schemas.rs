@@ -14,6 +14,7 @@ use crate::domain::policy::PolicyInput;
 use crate::domain::role::Role;
 use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
 use crate::usecases::incidents::NewIncidentInput;
+use crate::usecases::payouts::create::NewBatchInput;
 use crate::usecases::windows::NewWindowInput;
 
 /// Who may call an operation.
@@ -65,6 +66,8 @@ pub fn operations() -> Vec<Operation> {
     use crate::usecases::audit::AuditEventView;
     use crate::usecases::claims::ClaimView;
     use crate::usecases::incidents::IncidentView;
+    use crate::usecases::payouts::lines::LineView;
+    use crate::usecases::payouts::BatchView;
     use crate::usecases::policies::PolicyView;
     use crate::usecases::windows::WindowView;
     let op = |method, path, id, summary, access| Operation {
@@ -233,6 +236,69 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
+            request: Some(schema::<NewBatchInput>),
+            status: 201,
+            response: Some(schema::<BatchView>),
+            ..op(
+                "post",
+                "/api/v1/payout-batches",
+                "createPayoutBatch",
+                "Calculate every eligible claim of an incident under a policy",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
+            response: Some(schema::<BatchView>),
+            ..op(
+                "get",
+                "/api/v1/payout-batches/{id}",
+                "getPayoutBatch",
+                "Status, counts, totals and factor",
+                Access::Roles(STAFF),
+            )
+        },
+        Operation {
+            query: PAGE,
+            response: Some(schema::<Page<LineView>>),
+            ..op(
+                "get",
+                "/api/v1/payout-batches/{id}/lines",
+                "listPayoutLines",
+                "The lines, with their traces",
+                Access::Roles(STAFF),
+            )
+        },
+        Operation {
+            response: Some(schema::<LineView>),
+            ..op(
+                "get",
+                "/api/v1/payout-batches/{id}/lines/{claim_id}",
+                "getPayoutLine",
+                "One claim's line with its full calculation trace",
+                Access::Roles(STAFF),
+            )
+        },
+        Operation {
+            response: Some(schema::<BatchView>),
+            ..op(
+                "post",
+                "/api/v1/payout-batches/{id}/approve",
+                "approvePayoutBatch",
+                "Approve (a finance user other than the creator)",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
+            response: Some(schema::<BatchView>),
+            ..op(
+                "post",
+                "/api/v1/payout-batches/{id}/cancel",
+                "cancelPayoutBatch",
+                "Cancel before approval; the claims return",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
             query: &[
                 ("limit", "integer"),
                 ("cursor", "string"),
@@ -269,6 +335,7 @@ pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
         ("claim.request", root(|g| g.into_root_schema_for::<NewClaimInput>())),
         ("claim-review.request", root(|g| g.into_root_schema_for::<ReviewInput>())),
         ("claim-documents.request", root(|g| g.into_root_schema_for::<DocumentsInput>())),
+        ("payout-batch.request", root(|g| g.into_root_schema_for::<NewBatchInput>())),
     ]
 }
 
@@ -319,8 +386,8 @@ pub fn openapi() -> Value {
         for (name, required) in op.headers {
             parameters.push(json!({"name": name, "in": "header", "required": required, "schema": {"type": "string", "maxLength": 255}}));
         }
-        if op.path.contains("{id}") {
-            parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
+        for name in path_parameters(op.path) {
+            parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }
         let mut operation = json!({
             "operationId": op.id,
@@ -362,6 +429,11 @@ pub fn openapi() -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
         }
     })
+}
+
+/// The `{name}` parameters of a path template.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
 /// Every generated file: `(file name, pretty JSON with a final newline)`.

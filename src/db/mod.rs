@@ -4,6 +4,7 @@
 //! `MultiConnection::establish` (which tries every backend in turn and hides the real error).
 
 pub mod audit;
+pub mod batches;
 pub mod claims;
 pub mod group_commit;
 pub mod idempotency;

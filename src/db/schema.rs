@@ -132,6 +132,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    payout_batches (id) {
+        id -> Text,
+        incident_id -> Text,
+        policy_id -> Text,
+        policy_version -> Integer,
+        status -> Text,
+        currency -> Text,
+        line_count -> BigInt,
+        held_count -> BigInt,
+        total_gross -> Text,
+        total_payout_minor -> BigInt,
+        budget_minor -> Nullable<BigInt>,
+        budget_binding -> Bool,
+        factor -> Nullable<Text>,
+        rounding -> Text,
+        min_payout_minor -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payout_lines (batch_id, line_no) {
+        batch_id -> Text,
+        line_no -> BigInt,
+        claim_id -> Text,
+        claim_reference -> Text,
+        rule_index -> Integer,
+        gross -> Text,
+        share -> Nullable<Text>,
+        payout_minor -> BigInt,
+        status -> Text,
+        prior_status -> Text,
+        active -> Bool,
+        facts -> Text,
+        bank_reference -> Nullable<Text>,
+        failure_reason -> Nullable<Text>,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(claims -> incidents (incident_id));
+diesel::joinable!(payout_lines -> payout_batches (batch_id));
 diesel::joinable!(claim_windows -> claims (claim_id));
-diesel::allow_tables_to_appear_in_same_query!(incidents, outage_windows, policies, claims, claim_windows);
+diesel::allow_tables_to_appear_in_same_query!(
+    incidents,
+    outage_windows,
+    policies,
+    claims,
+    claim_windows,
+    payout_batches,
+    payout_lines
+);

@@ -7,6 +7,7 @@ pub mod claim_input;
 pub mod claimant;
 pub mod interval;
 pub mod money;
+pub mod payout;
 pub mod policy;
 pub mod role;
 pub mod service;

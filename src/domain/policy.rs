@@ -154,6 +154,17 @@ pub enum Method {
 }
 
 impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::LostRevenue { .. } => "lost_revenue",
+            Method::RevenuePerHour { .. } => "revenue_per_hour",
+            Method::FeeMultiple { .. } => "fee_multiple",
+            Method::TieredByClaim { .. } => "tiered_by_claim",
+            Method::TieredByDays { .. } => "tiered_by_days",
+            Method::Flat { .. } => "flat",
+        }
+    }
+
     /// Evidence a claim must carry for this method to assess it.
     pub fn required_evidence(&self) -> &'static [EvidenceField] {
         match self {
@@ -210,15 +221,20 @@ const MAX_TIERS: usize = 100;
 impl Policy {
     /// The rule that applies to a claim: the most specific match, the first listed among equals.
     pub fn rule_for(&self, kind: ClaimantKind, service: &ServiceSlug) -> Option<&Rule> {
-        let mut best: Option<(u8, &Rule)> = None;
-        for rule in &self.rules {
+        self.indexed_rule_for(kind, service).map(|(_, rule)| rule)
+    }
+
+    /// [`Policy::rule_for`] with the rule's position in the policy.
+    pub fn indexed_rule_for(&self, kind: ClaimantKind, service: &ServiceSlug) -> Option<(usize, &Rule)> {
+        let mut best: Option<(u8, usize)> = None;
+        for (index, rule) in self.rules.iter().enumerate() {
             if let Some(score) = rule.specificity(kind, service) {
                 if best.is_none_or(|(top, _)| score > top) {
-                    best = Some((score, rule));
+                    best = Some((score, index));
                 }
             }
         }
-        best.map(|(_, rule)| rule)
+        best.map(|(_, index)| (index, &self.rules[index]))
     }
 
     /// Parses and checks a policy document, reporting every problem with its field path.

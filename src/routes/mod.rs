@@ -5,6 +5,7 @@ pub mod claims;
 pub mod health;
 pub mod incidents;
 pub mod openapi;
+pub mod payouts;
 pub mod policies;
 pub mod windows;
 
@@ -45,6 +46,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/claims/{id}/withdraw").route(web::post().to(claims::withdraw)))
                 .service(web::resource("/claims/{id}/review").route(web::post().to(claims::review)))
                 .service(web::resource("/claims/{id}/documents").route(web::post().to(claims::documents)))
+                .service(web::resource("/payout-batches").route(web::post().to(payouts::create)))
+                .service(web::resource("/payout-batches/{id}").route(web::get().to(payouts::get)))
+                .service(web::resource("/payout-batches/{id}/lines").route(web::get().to(payouts::lines)))
+                .service(
+                    web::resource("/payout-batches/{id}/lines/{claim_id}")
+                        .route(web::get().to(payouts::line)),
+                )
+                .service(
+                    web::resource("/payout-batches/{id}/approve").route(web::post().to(payouts::approve)),
+                )
+                .service(web::resource("/payout-batches/{id}/cancel").route(web::post().to(payouts::cancel)))
                 .service(web::resource("/audit-events").route(web::get().to(audit::list))),
         );
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod claims;
 pub mod idempotency;
 pub mod incidents;
+pub mod payouts;
 pub mod policies;
 pub mod windows;
 

@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod incidents;
+mod payouts;
 mod policies;
 mod schemas;
 mod windows;

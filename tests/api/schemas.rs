@@ -24,7 +24,10 @@ async fn the_served_openapi_document_is_the_generated_one() {
 async fn every_documented_operation_is_routed() {
     let app = spawn_app().await;
     for op in outage_claims::schemas::operations() {
-        let path = op.path.replace("{id}", &uuid::Uuid::now_v7().to_string());
+        let path = op
+            .path
+            .replace("{id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{claim_id}", &uuid::Uuid::now_v7().to_string());
         let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
         let response = app.client.request(method, format!("{}{path}", app.address)).send().await.unwrap();
         let status = response.status().as_u16();

@@ -1,0 +1,2 @@
+DROP TABLE payout_lines;
+DROP TABLE payout_batches;

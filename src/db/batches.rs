@@ -1,0 +1,235 @@
+//! Payout batches and their lines.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{claims, payout_batches, payout_lines};
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payout_batches)]
+pub struct BatchRow {
+    pub id: String,
+    pub incident_id: String,
+    pub policy_id: String,
+    pub policy_version: i32,
+    pub status: String,
+    pub currency: String,
+    pub line_count: i64,
+    pub held_count: i64,
+    pub total_gross: String,
+    pub total_payout_minor: i64,
+    pub budget_minor: Option<i64>,
+    pub budget_binding: bool,
+    pub factor: Option<String>,
+    pub rounding: String,
+    pub min_payout_minor: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub cancelled_by: Option<String>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub settled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payout_lines)]
+pub struct LineRow {
+    pub batch_id: String,
+    pub line_no: i64,
+    pub claim_id: String,
+    pub claim_reference: String,
+    pub rule_index: i32,
+    pub gross: String,
+    pub share: Option<String>,
+    pub payout_minor: i64,
+    pub status: String,
+    pub prior_status: String,
+    pub active: bool,
+    pub facts: String,
+    pub bank_reference: Option<String>,
+    pub failure_reason: Option<String>,
+    pub settled_at: Option<NaiveDateTime>,
+}
+
+/// What a batch reads of an eligible claim.
+#[derive(Debug, Clone, Queryable)]
+pub struct EligibleClaim {
+    pub id: String,
+    pub reference: String,
+    pub status: String,
+    pub claimant_kind: String,
+    pub service: String,
+    pub claimed_minor: i64,
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+    pub approved_minor: Option<i64>,
+}
+
+/// A page of the incident's claims a batch may take (verified, approved, payout_failed), by id.
+pub fn eligible_claims(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    currency: &str,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<EligibleClaim>> {
+    claims::table
+        .filter(claims::incident_id.eq(incident_id))
+        .filter(claims::status.eq_any(["verified", "approved", "payout_failed"]))
+        .filter(claims::currency.eq(currency))
+        .filter(claims::id.gt(after))
+        .order(claims::id.asc())
+        .limit(limit)
+        .select((
+            claims::id,
+            claims::reference,
+            claims::status,
+            claims::claimant_kind,
+            claims::service,
+            claims::claimed_minor,
+            claims::baseline_revenue_minor,
+            claims::outage_revenue_minor,
+            claims::monthly_fee_minor,
+            claims::approved_minor,
+        ))
+        .load(conn)
+}
+
+pub fn insert_batch(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<()> {
+    diesel::insert_into(payout_batches::table).values(row).execute(conn).map(drop)
+}
+
+pub fn insert_lines(conn: &mut DbConnection, rows: &[LineRow]) -> QueryResult<()> {
+    // 15 columns a row: 1000 rows stay under SQLite's 32766 bound parameters.
+    for chunk in rows.chunks(1000) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(payout_lines::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Moves every claim of the batch's lines to `in_batch`.
+pub fn take_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    let lines =
+        payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)).select(payout_lines::claim_id);
+    diesel::update(claims::table.filter(claims::id.eq_any(lines)))
+        .set((claims::status.eq("in_batch"), claims::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<BatchRow>> {
+    payout_batches::table.find(id).select(BatchRow::as_select()).first(conn).optional()
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    incident_id: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<BatchRow>> {
+    let mut query = payout_batches::table.select(BatchRow::as_select()).into_boxed();
+    if let Some(incident) = incident_id {
+        query = query.filter(payout_batches::incident_id.eq(incident.to_owned()));
+    }
+    if let Some(after) = after {
+        query = query.filter(payout_batches::id.gt(after.to_owned()));
+    }
+    query.order(payout_batches::id.asc()).limit(limit).load(conn)
+}
+
+pub fn lines(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    after_line: i64,
+    limit: i64,
+) -> QueryResult<Vec<LineRow>> {
+    payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::line_no.gt(after_line))
+        .order(payout_lines::line_no.asc())
+        .limit(limit)
+        .select(LineRow::as_select())
+        .load(conn)
+}
+
+pub fn line_for_claim(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    claim_id: &str,
+) -> QueryResult<Option<LineRow>> {
+    payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::claim_id.eq(claim_id))
+        .select(LineRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the batch's status if it is still `from`; returns whether it applied.
+pub fn change_status(
+    conn: &mut DbConnection,
+    id: &str,
+    from: &str,
+    to: &str,
+    actor: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = payout_batches::table.find(id).filter(payout_batches::status.eq(from));
+    let updated = match to {
+        "approved" => diesel::update(target)
+            .set((
+                payout_batches::status.eq(to),
+                payout_batches::approved_by.eq(actor),
+                payout_batches::approved_at.eq(now),
+            ))
+            .execute(conn)?,
+        "cancelled" => diesel::update(target)
+            .set((
+                payout_batches::status.eq(to),
+                payout_batches::cancelled_by.eq(actor),
+                payout_batches::cancelled_at.eq(now),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((payout_batches::status.eq(to), payout_batches::settled_at.eq(now)))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+/// On approval: claims whose line pays nothing are closed.
+pub fn close_unpaid_claims(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let closed = payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::status.eq("closed_no_payout"))
+        .select(payout_lines::claim_id);
+    diesel::update(claims::table.filter(claims::id.eq_any(closed)))
+        .set((claims::status.eq("closed_no_payout"), claims::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// On cancel: the lines let go of their claims, which return to their prior status.
+pub fn release_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    let prior = payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::claim_id.eq(claims::id))
+        .select(payout_lines::prior_status)
+        .single_value();
+    let in_batch =
+        payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)).select(payout_lines::claim_id);
+    let released = diesel::update(claims::table.filter(claims::id.eq_any(in_batch)))
+        .set((claims::status.eq(prior.assume_not_null()), claims::updated_at.eq(now)))
+        .execute(conn)?;
+    diesel::update(payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)))
+        .set((payout_lines::status.eq("cancelled"), payout_lines::active.eq(false)))
+        .execute(conn)?;
+    Ok(released)
+}

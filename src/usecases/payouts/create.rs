@@ -1,0 +1,229 @@
+//! Creating a batch: every eligible claim of the incident is assessed under the policy, the
+//! budget is shared, and the batch, its lines and the claims' move to `in_batch` commit together.
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use validator::Validate;
+
+use super::facts::StoredFacts;
+use super::view;
+use super::BatchView;
+use crate::db::audit::{self, NewEvent};
+use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
+use crate::db::claims::{self, ClaimWindowRow, StatusChange};
+use crate::db::{self, DbConnection};
+use crate::domain::claim::ClaimStatus;
+use crate::domain::payout::trace::NoTrace;
+use crate::domain::payout::{allocate, assess, Assessment};
+use crate::domain::role::Actor;
+use crate::domain::time::Timestamp;
+use crate::http::ApiError;
+use crate::usecases::claims::file::DEFAULT_CURE_DAYS;
+use crate::usecases::incidents;
+use crate::usecases::policies::StoredPolicy;
+
+/// The body of `POST /payout-batches`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBatchInput {
+    pub incident_id: String,
+    pub policy_id: String,
+}
+
+/// Claims read per query while calculating.
+const PAGE: i64 = 10_000;
+
+struct Candidate {
+    claim: EligibleClaim,
+    facts: StoredFacts,
+    rule_index: usize,
+    gross: rust_decimal::Decimal,
+}
+
+struct Hold {
+    claim: EligibleClaim,
+    status: ClaimStatus,
+    reason: String,
+}
+
+fn parse_uuid(field: &str, text: &str) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(text)
+        .map(|u| u.to_string())
+        .map_err(|_| ApiError::field(field, "invalid_id", "must be an id"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::field("policy_id", "calculation_overflow", "the amounts are too large to calculate exactly")
+}
+
+pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> Result<BatchView, ApiError> {
+    let incident_id = parse_uuid("incident_id", &input.incident_id)?;
+    let policy_id = parse_uuid("policy_id", &input.policy_id)?;
+    // Batches of one incident are created one at a time, on every instance.
+    db::lock_key(conn, &format!("payout-batch:{incident_id}"))?;
+    match incidents::load(conn, &incident_id) {
+        Err(ApiError::NotFound) => {
+            return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"))
+        }
+        other => other?,
+    };
+    let policy = db::policies::find(conn, &policy_id)?
+        .ok_or_else(|| ApiError::field("policy_id", "unknown_policy", "no such policy"))
+        .and_then(StoredPolicy::from_row)?;
+    if policy.row.incident_id != incident_id {
+        return Err(ApiError::field("policy_id", "policy_mismatch", "is a policy of another incident"));
+    }
+    let (candidates, holds) = assess_eligible(conn, &incident_id, &policy)?;
+    if candidates.is_empty() {
+        return Err(ApiError::field(
+            "incident_id",
+            "no_eligible_claims",
+            "has no claims this policy can pay now",
+        ));
+    }
+    let rules = &policy.policy;
+    let pairs: Vec<(&str, rust_decimal::Decimal)> =
+        candidates.iter().map(|c| (c.claim.id.as_str(), c.gross)).collect();
+    let allocation =
+        allocate(&pairs, rules.budget, rules.min_payout, rules.rounding).map_err(|_| too_large())?;
+
+    let now = Timestamp::now();
+    let batch_id = crate::usecases::new_id();
+    let mut digest = Sha256::new();
+    let mut lines = Vec::with_capacity(candidates.len());
+    for ((line_no, candidate), outcome) in (1_i64..).zip(&candidates).zip(&allocation.lines) {
+        digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
+        lines.push(LineRow {
+            batch_id: batch_id.clone(),
+            line_no,
+            claim_id: candidate.claim.id.clone(),
+            claim_reference: candidate.claim.reference.clone(),
+            rule_index: i32::try_from(candidate.rule_index).unwrap_or(i32::MAX),
+            gross: candidate.gross.normalize().to_string(),
+            share: outcome.share.map(|s| s.normalize().to_string()),
+            payout_minor: outcome.payout_minor,
+            status: if outcome.closed { "closed_no_payout" } else { "pending" }.to_owned(),
+            prior_status: candidate.claim.status.clone(),
+            active: true,
+            facts: serde_json::to_string(&candidate.facts).map_err(|e| ApiError::Internal(e.into()))?,
+            bank_reference: None,
+            failure_reason: None,
+            settled_at: None,
+        });
+    }
+    let batch = BatchRow {
+        id: batch_id.clone(),
+        incident_id: incident_id.clone(),
+        policy_id: policy.row.id.clone(),
+        policy_version: policy.row.version,
+        status: "calculated".into(),
+        currency: rules.currency.code().into(),
+        line_count: i64::try_from(lines.len()).unwrap_or(i64::MAX),
+        held_count: i64::try_from(holds.len()).unwrap_or(i64::MAX),
+        total_gross: allocation.total_gross.normalize().to_string(),
+        total_payout_minor: allocation.total_payout_minor,
+        budget_minor: rules.budget.map(|b| b.minor()),
+        budget_binding: allocation.binding,
+        factor: allocation.factor.map(|f| f.normalize().to_string()),
+        rounding: serde_json::to_value(rules.rounding)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        min_payout_minor: rules.min_payout.minor(),
+        created_by: actor.audit_name(),
+        created_at: now.to_db(),
+        approved_by: None,
+        approved_at: None,
+        cancelled_by: None,
+        cancelled_at: None,
+        settled_at: None,
+    };
+    batches::insert_batch(conn, &batch)?;
+    batches::insert_lines(conn, &lines)?;
+    batches::take_claims(conn, &batch_id, now.to_db())?;
+    let mut events = hold_claims(conn, &holds, now)?;
+    events.push(NewEvent {
+        action: "payout_batch.created",
+        entity_type: "payout_batch",
+        entity_id: batch_id,
+        details: json!({
+            "incident_id": incident_id,
+            "policy_id": batch.policy_id,
+            "policy_version": batch.policy_version,
+            "line_count": batch.line_count,
+            "held_count": batch.held_count,
+            "total_gross": batch.total_gross,
+            "total_payout_minor": batch.total_payout_minor,
+            "budget_binding": batch.budget_binding,
+            "factor": batch.factor,
+            "lines_sha256": hex::encode(digest.finalize()),
+        }),
+    });
+    audit::append(conn, &actor.audit_name(), &events)?;
+    view(&batch)
+}
+
+/// Assesses every eligible claim, page by page in claim id order.
+fn assess_eligible(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    policy: &StoredPolicy,
+) -> Result<(Vec<Candidate>, Vec<Hold>), ApiError> {
+    let currency = policy.policy.currency;
+    let (mut candidates, mut holds) = (Vec::new(), Vec::new());
+    let mut after = String::new();
+    loop {
+        let page = batches::eligible_claims(conn, incident_id, currency.code(), &after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after.clone_from(&last.id);
+        let ids: Vec<String> = page.iter().map(|c| c.id.clone()).collect();
+        let mut windows: HashMap<String, Vec<ClaimWindowRow>> = HashMap::new();
+        for window in claims::windows_of(conn, &ids)? {
+            windows.entry(window.claim_id.clone()).or_default().push(window);
+        }
+        for claim in page {
+            let mut own = windows.remove(&claim.id).unwrap_or_default();
+            own.sort_by(|a, b| a.window_id.cmp(&b.window_id));
+            let facts = StoredFacts::of(&claim, &own);
+            let Some(claim_facts) = facts.to_claim_facts(&claim.id, currency) else {
+                return Err(ApiError::Internal(anyhow::anyhow!("claim {} has unreadable facts", claim.id)));
+            };
+            match assess(&policy.policy, &claim_facts, &mut NoTrace).map_err(|_| too_large())? {
+                Assessment::Gross { rule_index, gross } => {
+                    candidates.push(Candidate { claim, facts, rule_index, gross })
+                }
+                Assessment::NoRule => {}
+                Assessment::Hold { status, reason } => holds.push(Hold { claim, status, reason }),
+            }
+        }
+    }
+    Ok((candidates, holds))
+}
+
+/// Sends held claims back to a person, with their audit events.
+fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Result<Vec<NewEvent>, ApiError> {
+    let mut events = Vec::with_capacity(holds.len() + 1);
+    for hold in holds {
+        let change = StatusChange {
+            status: hold.status.as_str().into(),
+            status_reason: Some(hold.reason.clone()),
+            cure_deadline: (hold.status == ClaimStatus::Deficient)
+                .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db()),
+            approved_minor: hold.claim.approved_minor,
+            updated_at: now.to_db(),
+        };
+        if claims::change_status(conn, &hold.claim.id, &hold.claim.status, &change)? {
+            events.push(NewEvent {
+                action: "claim.held",
+                entity_type: "claim",
+                entity_id: hold.claim.id.clone(),
+                details: json!({"from": hold.claim.status, "to": change.status, "reason": hold.reason}),
+            });
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,50 @@
+//! Approving a batch (a second finance user: four eyes) and cancelling one before approval.
+
+use serde_json::json;
+
+use super::{load, view, BatchView};
+use crate::db::audit::{self, NewEvent};
+use crate::db::batches;
+use crate::db::DbConnection;
+use crate::domain::role::Actor;
+use crate::domain::time::Timestamp;
+use crate::http::ApiError;
+
+pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, ApiError> {
+    let batch = load(conn, id)?;
+    if batch.created_by == actor.audit_name() {
+        return Err(ApiError::conflict(
+            "a batch is approved by a finance user other than the one who created it",
+        ));
+    }
+    let now = Timestamp::now().to_db();
+    if !batches::change_status(conn, id, "calculated", "approved", &actor.audit_name(), now)? {
+        return Err(ApiError::conflict(format!("a batch that is {} cannot be approved", batch.status)));
+    }
+    let closed = batches::close_unpaid_claims(conn, id, now)?;
+    let event = NewEvent {
+        action: "payout_batch.approved",
+        entity_type: "payout_batch",
+        entity_id: id.to_owned(),
+        details: json!({"created_by": batch.created_by, "closed_no_payout": closed}),
+    };
+    audit::append(conn, &actor.audit_name(), &[event])?;
+    view(&load(conn, id)?)
+}
+
+pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, ApiError> {
+    let batch = load(conn, id)?;
+    let now = Timestamp::now().to_db();
+    if !batches::change_status(conn, id, "calculated", "cancelled", &actor.audit_name(), now)? {
+        return Err(ApiError::conflict(format!("a batch that is {} cannot be cancelled", batch.status)));
+    }
+    let released = batches::release_claims(conn, id, now)?;
+    let event = NewEvent {
+        action: "payout_batch.cancelled",
+        entity_type: "payout_batch",
+        entity_id: id.to_owned(),
+        details: json!({"released_claims": released}),
+    };
+    audit::append(conn, &actor.audit_name(), &[event])?;
+    view(&load(conn, id)?)
+}
