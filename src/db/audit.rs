@@ -79,6 +79,12 @@ fn stored(
 /// `audit_head` row reserves the sequence numbers and holds that row's lock until commit, so
 /// concurrent appenders (threads or instances) form one chain.
 pub fn append(conn: &mut DbConnection, actor: &str, events: &[NewEvent]) -> QueryResult<()> {
+    let events: Vec<(String, NewEvent)> = events.iter().map(|e| (actor.to_owned(), e.clone())).collect();
+    append_all(conn, &events)
+}
+
+/// [`append`] for events of several actors, in order.
+pub fn append_all(conn: &mut DbConnection, events: &[(String, NewEvent)]) -> QueryResult<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -90,7 +96,7 @@ pub fn append(conn: &mut DbConnection, actor: &str, events: &[NewEvent]) -> Quer
         .get_result(conn)?;
     let occurred_at = Timestamp::now();
     let mut rows = Vec::with_capacity(events.len());
-    for (offset, event) in (1..).zip(events) {
+    for (offset, (actor, event)) in (1..).zip(events) {
         let seq = end_seq - count + offset;
         let id = uuid::Uuid::now_v7().to_string();
         let details = event.details.to_string();
@@ -98,7 +104,7 @@ pub fn append(conn: &mut DbConnection, actor: &str, events: &[NewEvent]) -> Quer
             seq,
             id: &id,
             occurred_at: CanonicalEvent::occurred(occurred_at),
-            actor,
+            actor: actor.as_str(),
             action: event.action,
             entity_type: event.entity_type,
             entity_id: &event.entity_id,
@@ -109,7 +115,7 @@ pub fn append(conn: &mut DbConnection, actor: &str, events: &[NewEvent]) -> Quer
             seq,
             id,
             occurred_at: occurred_at.to_db(),
-            actor,
+            actor: actor.as_str(),
             action: event.action,
             entity_type: event.entity_type,
             entity_id: &event.entity_id,

@@ -11,6 +11,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use diesel::Connection;
 use tokio::sync::oneshot;
 
+use super::context::WriteContext;
 use super::{DbConnection, Pool, PooledConnection};
 use crate::http::ApiError;
 
@@ -57,7 +58,7 @@ fn clone_error(error: &diesel::result::Error) -> diesel::result::Error {
 
 trait Job: Send {
     /// Runs inside the batch transaction; the answer waits for the commit.
-    fn run(self: Box<Self>, conn: &mut DbConnection) -> Box<dyn Pending>;
+    fn run(self: Box<Self>, conn: &mut DbConnection, context: &mut WriteContext) -> Box<dyn Pending>;
     /// The batch could not start: answer at once.
     fn fail(self: Box<Self>, failure: BatchFailure);
 }
@@ -79,12 +80,17 @@ struct TypedPending<T> {
 impl<T, F> Job for TypedJob<T, F>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, ApiError> + Send + 'static,
 {
-    fn run(self: Box<Self>, conn: &mut DbConnection) -> Box<dyn Pending> {
+    fn run(self: Box<Self>, conn: &mut DbConnection, context: &mut WriteContext) -> Box<dyn Pending> {
         let TypedJob { work, reply } = *self;
-        // A nested transaction is a savepoint: a failing request undoes only its own work.
-        let outcome = conn.transaction(work);
+        // A nested transaction is a savepoint: a failing request undoes only its own work,
+        // and its audit events are dropped with it.
+        let mark = context.mark();
+        let outcome = conn.transaction(|conn| work(conn, context));
+        if outcome.is_err() {
+            context.rollback_to(mark);
+        }
         Box::new(TypedPending { outcome, reply })
     }
 
@@ -121,10 +127,11 @@ impl GroupCommit {
     }
 
     /// Runs `work` in the next batch transaction; answers once that transaction has committed.
+    /// The context's memo lives for the batch, and its audit events are appended before commit.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, ApiError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         match self.sender.try_send(Box::new(TypedJob { work, reply })) {
@@ -171,9 +178,10 @@ fn run_batch(conn: &mut DbConnection, jobs: Vec<Box<dyn Job>>) -> bool {
     }
     let mut pending = Vec::with_capacity(jobs.len());
     let mut panicked = false;
+    let mut context = WriteContext::default();
     let mut queue = jobs.into_iter();
     for job in queue.by_ref() {
-        match catch_unwind(AssertUnwindSafe(|| job.run(conn))) {
+        match catch_unwind(AssertUnwindSafe(|| job.run(conn, &mut context))) {
             Ok(p) => pending.push(p),
             // Its reply sender is dropped with it: that caller gets a 500.
             Err(_) => {
@@ -189,7 +197,7 @@ fn run_batch(conn: &mut DbConnection, jobs: Vec<Box<dyn Job>>) -> bool {
         let _ = super::rollback(conn);
         Err(BatchFailure::Internal("a request in the same batch failed unexpectedly".into()))
     } else {
-        super::commit(conn).map_err(|error| {
+        context.flush(conn).and_then(|()| super::commit(conn)).map_err(|error| {
             tracing::error!(%error, "group commit failed");
             let _ = super::rollback(conn);
             classify(&error)

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod batches;
 pub mod claims;
+pub mod context;
 pub mod group_commit;
 pub mod idempotency;
 pub mod incidents;

@@ -3,14 +3,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::auth::TokenRequest;
+use crate::auth::{JwtKeys, TokenRequest};
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
 use crate::domain::role::Role;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::usecases::claims::file::{self, Filer};
+use crate::usecases::claims::file::{self, FiledClaim, Filer};
 use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
 use crate::usecases::claims::read::{self, ClaimQuery};
 use crate::usecases::claims::view;
@@ -45,6 +45,23 @@ pub fn answer(answer: idempotency::Answer, location: Option<String>) -> HttpResp
     response.json(answer.body)
 }
 
+/// The answer to a filing: the claim, and for public filings a token that reads it.
+fn render(keys: &JwtKeys, public: bool, filed: &FiledClaim) -> Result<(u16, serde_json::Value), ApiError> {
+    let mut claim = view(&filed.row, &filed.windows, false);
+    if public {
+        let sub = format!("claim:{}", claim.id);
+        let request = TokenRequest {
+            role: Role::Claimant,
+            sub: &sub,
+            org: None,
+            claim_id: Some(&claim.id),
+            ttl: STATUS_TOKEN_TTL,
+        };
+        claim.status_token = Some(keys.mint(&request).map_err(ApiError::Internal)?);
+    }
+    Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
+}
+
 /// `POST /claims`: claimants for themselves, partners for members, or anyone through the
 /// public form (rate limited per client; the answer carries a status token).
 pub async fn create(
@@ -74,28 +91,27 @@ pub async fn create(
         None => format!("public@{}", client.map(|ip| ip.to_string()).unwrap_or_default()),
     };
     let draft = ClaimDraft::parse(&input)?;
-    let keys = state.keys.clone();
-    let result = state
-        .group
-        .run(move |conn| {
-            idempotency::replay_or_run(conn, &scope, key.as_ref(), &hash, |conn| {
-                let filed = file::file(conn, &filer, draft)?;
-                let mut claim = view(&filed.row, &filed.windows, false);
-                if public {
-                    let sub = format!("claim:{}", claim.id);
-                    let request = TokenRequest {
-                        role: Role::Claimant,
-                        sub: &sub,
-                        org: None,
-                        claim_id: Some(&claim.id),
-                        ttl: STATUS_TOKEN_TTL,
-                    };
-                    claim.status_token = Some(keys.mint(&request).map_err(ApiError::Internal)?);
-                }
-                Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
-            })
-        })
-        .await?;
+    let result = match key {
+        // The answer is stored with the key, so it is rendered inside the transaction.
+        Some(key) => {
+            let keys = state.keys.clone();
+            state
+                .group
+                .run(move |conn, context| {
+                    idempotency::replay_or_run(conn, &scope, Some(&key), &hash, |conn| {
+                        render(&keys, public, &file::file(conn, context, &filer, draft)?)
+                    })
+                })
+                .await?
+        }
+        // Otherwise the writer only files; the answer is rendered here, off the writer thread.
+        None => {
+            let filed =
+                state.group.run(move |conn, context| file::file(conn, context, &filer, draft)).await?;
+            let (status, body) = render(&state.keys, public, &filed)?;
+            idempotency::Answer { status, body, replayed: false }
+        }
+    };
     let location = result.body["id"].as_str().map(|id| format!("/api/v1/claims/{id}"));
     Ok(answer(result, location))
 }

@@ -5,8 +5,11 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::owner_kind;
-use crate::db::audit::{self, NewEvent};
+use std::sync::Arc;
+
+use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, ClaimWindowRow};
+use crate::db::context::WriteContext;
 use crate::db::{self, windows, DbConnection};
 use crate::domain::claim::{reason, Channel, ClaimStatus};
 use crate::domain::claim_input::ClaimDraft;
@@ -17,7 +20,7 @@ use crate::domain::time::Timestamp;
 use crate::domain::verification::{OutageWindow, Verification};
 use crate::http::ApiError;
 use crate::usecases::incidents::{self, Incident};
-use crate::usecases::policies;
+use crate::usecases::policies::{self, StoredPolicy};
 
 /// How long a claimant has to answer a deficiency, unless finance says otherwise.
 pub const DEFAULT_CURE_DAYS: i64 = 14;
@@ -80,35 +83,44 @@ pub struct FiledClaim {
 
 /// The opening status of a verified-against-windows claim, and why.
 fn opening_status(
-    conn: &mut DbConnection,
+    policy: Option<&StoredPolicy>,
     incident: &Incident,
     draft: &ClaimDraft,
     verification: &Verification,
-) -> Result<(ClaimStatus, Option<String>), ApiError> {
+) -> (ClaimStatus, Option<String>) {
     if !verification.has_outage() {
-        return Ok((ClaimStatus::Rejected, Some(reason::NO_RECORDED_OUTAGE.into())));
+        return (ClaimStatus::Rejected, Some(reason::NO_RECORDED_OUTAGE.into()));
     }
-    if let Some(policy) = policies::latest(conn, &incident.row.id)? {
+    if let Some(policy) = policy {
         let rule = policy.policy.rule_for(draft.claimant.kind, &draft.service);
         let missing = rule.map(|r| draft.evidence.missing(r.method.required_evidence())).unwrap_or_default();
         if !missing.is_empty() {
             let names: Vec<_> = missing.iter().map(|f| f.as_str()).collect();
-            return Ok((
+            return (
                 ClaimStatus::Deficient,
                 Some(format!("{}: {}", reason::MISSING_EVIDENCE, names.join(", "))),
-            ));
+            );
         }
     }
     if incident.review_threshold().is_some_and(|t| draft.claimed.minor() > t.minor()) {
-        return Ok((ClaimStatus::NeedsReview, Some(reason::ABOVE_REVIEW_THRESHOLD.into())));
+        return (ClaimStatus::NeedsReview, Some(reason::ABOVE_REVIEW_THRESHOLD.into()));
     }
-    Ok((ClaimStatus::Verified, None))
+    (ClaimStatus::Verified, None)
 }
 
-/// Files one claim in the caller's transaction.
-pub fn file(conn: &mut DbConnection, filer: &Filer, draft: ClaimDraft) -> Result<FiledClaim, ApiError> {
+/// Files one claim in the caller's transaction; its audit event goes to `context`, which the
+/// caller flushes before commit. Incident, windows and policy are read once per transaction.
+pub fn file(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    filer: &Filer,
+    draft: ClaimDraft,
+) -> Result<FiledClaim, ApiError> {
     let now = Timestamp::now();
-    let incident = match incidents::load(conn, &draft.incident_id) {
+    let incident_id = draft.incident_id.clone();
+    let incident =
+        context.memo(format!("incident:{incident_id}"), || incidents::load(conn, &incident_id).map(Arc::new));
+    let incident = match incident {
         Err(ApiError::NotFound) => {
             return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"));
         }
@@ -150,9 +162,14 @@ pub fn file(conn: &mut DbConnection, filer: &Filer, draft: ClaimDraft) -> Result
             existing_id: Some(existing),
         });
     }
-    let windows = service_windows(conn, &incident.row.id, service)?;
+    let windows = context.memo(format!("windows:{incident_id}:{service}"), || {
+        service_windows(conn, &incident_id, service).map(Arc::new)
+    })?;
     let verification = Verification::compute(draft.loss, &windows);
-    let (status, status_reason) = opening_status(conn, &incident, &draft, &verification)?;
+    let policy = context.memo(format!("policy:{incident_id}"), || {
+        policies::latest(conn, &incident_id).map(|p| p.map(Arc::new))
+    })?;
+    let (status, status_reason) = opening_status(policy.as_deref(), &incident, &draft, &verification);
     let cure_deadline = (status == ClaimStatus::Deficient)
         .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db());
     let number = claims::reserve_references(conn, 1)?;
@@ -179,7 +196,7 @@ pub fn file(conn: &mut DbConnection, filer: &Filer, draft: ClaimDraft) -> Result
         })
         .collect();
     claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
-    audit::append(conn, &filer.audit_name, &[filed_event(&row)])?;
+    context.audit(&filer.audit_name, filed_event(&row));
     Ok(FiledClaim { row, windows: window_rows })
 }
 
