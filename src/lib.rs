@@ -17,3 +17,4 @@ pub mod schemas;
 pub mod startup;
 pub mod telemetry;
 pub mod usecases;
+pub mod web;

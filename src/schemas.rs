@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::domain::claim_input::NewClaimInput;
 use crate::domain::policy::PolicyInput;
 use crate::domain::role::Role;
+use crate::usecases::bulk::row::BulkRow;
 use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
 use crate::usecases::incidents::NewIncidentInput;
 use crate::usecases::payouts::create::NewBatchInput;
@@ -43,6 +44,8 @@ pub struct Operation {
     pub response: Option<SchemaFn>,
     /// Media type of the success answer.
     pub produces: &'static str,
+    /// Media types of the request body: JSON bodies use `request`; others are text.
+    pub consumes: &'static [&'static str],
     /// Request headers: `(name, required)`.
     pub headers: &'static [(&'static str, bool)],
     /// Error answers beyond the ones every operation of its kind has.
@@ -57,16 +60,20 @@ const STAFF: &[Role] = &[Role::Admin, Role::Finance];
 const ADMIN: &[Role] = &[Role::Admin];
 const ANY: &[Role] = &[Role::Admin, Role::Finance, Role::Partner, Role::Claimant];
 const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
+const BULK_READERS: &[Role] = &[Role::Admin, Role::Finance, Role::Partner];
 const PAGE: &[(&str, &str)] = &[("limit", "integer"), ("cursor", "string")];
 const JSON: &str = "application/json";
+const CSV: &str = "text/csv";
 
 /// Every operation the service answers, in document order.
 pub fn operations() -> Vec<Operation> {
     use crate::http::page::Page;
     use crate::usecases::audit::AuditEventView;
+    use crate::usecases::bulk::BulkUploadView;
     use crate::usecases::claims::ClaimView;
     use crate::usecases::incidents::IncidentView;
     use crate::usecases::payouts::lines::LineView;
+    use crate::usecases::payouts::settle::SettlementSummary;
     use crate::usecases::payouts::BatchView;
     use crate::usecases::policies::PolicyView;
     use crate::usecases::windows::WindowView;
@@ -81,6 +88,7 @@ pub fn operations() -> Vec<Operation> {
         status: 200,
         response: None,
         produces: JSON,
+        consumes: &[JSON],
         headers: &[],
         errors: &[],
     };
@@ -98,6 +106,11 @@ pub fn operations() -> Vec<Operation> {
                 "Readiness: 503 while the database is unreachable",
                 Access::Public,
             )
+        },
+        Operation {
+            response: Some(schema::<PrometheusText>),
+            produces: "text/plain",
+            ..op("get", "/metrics", "metrics", "Prometheus metrics", Access::Public)
         },
         Operation {
             response: Some(schema::<Value>),
@@ -123,6 +136,10 @@ pub fn operations() -> Vec<Operation> {
         Operation {
             response: Some(schema::<IncidentView>),
             ..op("get", "/api/v1/incidents/{id}", "getIncident", "One incident", Access::PublicOrToken)
+        },
+        Operation {
+            response: Some(schema::<crate::usecases::reports::Summary>),
+            ..op("get", "/api/v1/incidents/{id}/summary", "getIncidentSummary", "Counts and sums by status, service, claimant kind and channel; claimed, assessed and paid totals", Access::Roles(STAFF))
         },
         Operation {
             response: Some(schema::<Page<WindowView>>),
@@ -248,6 +265,11 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
+            query: &[("limit", "integer"), ("cursor", "string"), ("incident_id", "string")],
+            response: Some(schema::<Page<BatchView>>),
+            ..op("get", "/api/v1/payout-batches", "listPayoutBatches", "Payout batches, optionally of one incident", Access::Roles(STAFF))
+        },
+        Operation {
             response: Some(schema::<BatchView>),
             ..op(
                 "get",
@@ -299,6 +321,31 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
+            query: &[("bom", "boolean")],
+            response: Some(schema::<CsvText>),
+            produces: CSV,
+            errors: &[("409", "The batch is not approved")],
+            ..op(
+                "get",
+                "/api/v1/payout-batches/{id}/export.csv",
+                "exportPayoutBatch",
+                "The bank payment file (X-Line-Count, X-Total-Amount, X-Content-SHA256)",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
+            request: Some(schema::<CsvText>),
+            consumes: &[CSV],
+            response: Some(schema::<SettlementSummary>),
+            ..op(
+                "post",
+                "/api/v1/payout-batches/{id}/settlements",
+                "settlePayoutBatch",
+                "Import the bank's result CSV (claim_id,status,bank_reference,failure_reason)",
+                Access::Roles(&[Role::Finance]),
+            )
+        },
+        Operation {
             query: &[
                 ("limit", "integer"),
                 ("cursor", "string"),
@@ -315,7 +362,70 @@ pub fn operations() -> Vec<Operation> {
                 Access::Roles(STAFF),
             )
         },
+        Operation {
+            query: &[("incident_id", "string")],
+            request: Some(schema::<Vec<BulkRow>>),
+            consumes: &[CSV, JSON],
+            status: 201,
+            response: Some(schema::<BulkUploadView>),
+            headers: &[("Idempotency-Key", true)],
+            errors: &[("428", "Idempotency-Key header missing")],
+            ..op(
+                "post",
+                "/api/v1/bulk-uploads",
+                "createBulkUpload",
+                "Upload claims in bulk: CSV (UTF-8 or CP949, header row of bulk-row columns) or a JSON array",
+                Access::Roles(&[Role::Partner]),
+            )
+        },
+        Operation {
+            response: Some(schema::<BulkUploadView>),
+            ..op(
+                "get",
+                "/api/v1/bulk-uploads/{id}",
+                "getBulkUpload",
+                "Summary of an upload",
+                Access::Roles(BULK_READERS),
+            )
+        },
+        Operation {
+            response: Some(schema::<CsvText>),
+            produces: CSV,
+            ..op(
+                "get",
+                "/api/v1/bulk-uploads/{id}/errors.csv",
+                "getBulkUploadErrors",
+                "Rejected and duplicate rows: row,field,code,message",
+                Access::Roles(BULK_READERS),
+            )
+        },
     ]
+}
+
+/// The Prometheus text exposition format.
+pub struct PrometheusText;
+
+impl JsonSchema for PrometheusText {
+    fn schema_name() -> String {
+        "PrometheusText".to_owned()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::schema::Schema {
+        crate::domain::money::string_schema(None, None, "Prometheus text exposition format")
+    }
+}
+
+/// A CSV document.
+pub struct CsvText;
+
+impl JsonSchema for CsvText {
+    fn schema_name() -> String {
+        "CsvText".to_owned()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::schema::Schema {
+        crate::domain::money::string_schema(None, None, "CSV text with a header row")
+    }
 }
 
 /// `{"status": "..."}` of the health endpoints.
@@ -336,6 +446,7 @@ pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
         ("claim-review.request", root(|g| g.into_root_schema_for::<ReviewInput>())),
         ("claim-documents.request", root(|g| g.into_root_schema_for::<DocumentsInput>())),
         ("payout-batch.request", root(|g| g.into_root_schema_for::<NewBatchInput>())),
+        ("bulk-row", root(|g| g.into_root_schema_for::<BulkRow>())),
     ]
 }
 
@@ -405,8 +516,17 @@ pub fn openapi() -> Value {
             Access::Public => operation["security"] = json!([]),
         }
         if let Some(request) = op.request {
-            operation["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": request(&mut gen)}}});
+            // `request` describes the JSON body; beside JSON, a text body is plain CSV text.
+            let text: SchemaFn = if op.consumes.contains(&JSON) { schema::<CsvText> } else { request };
+            let content: Map<String, Value> = op
+                .consumes
+                .iter()
+                .map(|media| {
+                    let schema = if *media == JSON { request(&mut gen) } else { text(&mut gen) };
+                    ((*media).to_owned(), json!({ "schema": schema }))
+                })
+                .collect();
+            operation["requestBody"] = json!({"required": true, "content": content});
         }
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation;

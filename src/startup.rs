@@ -41,7 +41,8 @@ impl Application {
         let workers = config.http_workers;
         let group = GroupCommit::start(pool.clone())?;
         let public_filing_limit = RateLimiter::per_minute(config.public_filing_per_minute);
-        let state = web::Data::new(AppState { config, pool, keys, group, public_filing_limit });
+        let metrics = Default::default();
+        let state = web::Data::new(AppState { config, pool, keys, group, public_filing_limit, metrics });
         spawn_idempotency_purge(state.clone());
         let server = HttpServer::new(move || {
             App::new()
@@ -62,6 +63,16 @@ impl Application {
                     let response = srv.call(req);
                     async move {
                         let mut response = response.await?;
+                        if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
+                            let route =
+                                response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+                            state.metrics.observe_request(
+                                method.as_str(),
+                                &route,
+                                response.status().as_u16(),
+                                started.elapsed(),
+                            );
+                        }
                         tracing::info!(
                             request_id = %id,
                             %method,

@@ -233,3 +233,106 @@ pub fn release_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTim
         .execute(conn)?;
     Ok(released)
 }
+
+/// A line as the bank payment file shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExportRow {
+    pub line_no: i64,
+    pub claim_id: String,
+    pub claim_reference: String,
+    pub payout_minor: i64,
+    pub claimant_name: String,
+    pub claimant_brn: Option<String>,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+}
+
+/// A page of the lines to pay (payout above zero), by line number.
+pub fn export_page(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    after_line: i64,
+    limit: i64,
+) -> QueryResult<Vec<ExportRow>> {
+    payout_lines::table
+        .inner_join(claims::table.on(claims::id.eq(payout_lines::claim_id)))
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::payout_minor.gt(0))
+        .filter(payout_lines::status.ne("cancelled"))
+        .filter(payout_lines::line_no.gt(after_line))
+        .order(payout_lines::line_no.asc())
+        .limit(limit)
+        .select((
+            payout_lines::line_no,
+            payout_lines::claim_id,
+            payout_lines::claim_reference,
+            payout_lines::payout_minor,
+            claims::claimant_name,
+            claims::claimant_brn,
+            claims::bank_code,
+            claims::account_number,
+            claims::account_holder,
+        ))
+        .load(conn)
+}
+
+/// Records the bank's answer for a pending line; returns whether it applied.
+pub fn settle_line(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    claim_id: &str,
+    paid: bool,
+    bank_reference: Option<&str>,
+    failure_reason: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let line = payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::claim_id.eq(claim_id))
+        .filter(payout_lines::status.eq("pending"));
+    let updated = diesel::update(line)
+        .set((
+            payout_lines::status.eq(if paid { "paid" } else { "failed" }),
+            // A failed payment lets go of its claim, so a later batch may take it again.
+            payout_lines::active.eq(paid),
+            payout_lines::bank_reference.eq(bank_reference),
+            payout_lines::failure_reason.eq(failure_reason),
+            payout_lines::settled_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 1 {
+        diesel::update(claims::table.find(claim_id).filter(claims::status.eq("in_batch")))
+            .set((claims::status.eq(if paid { "paid" } else { "payout_failed" }), claims::updated_at.eq(now)))
+            .execute(conn)?;
+    }
+    Ok(updated == 1)
+}
+
+/// Lines still waiting for the bank's answer.
+pub fn pending_count(conn: &mut DbConnection, batch_id: &str) -> QueryResult<i64> {
+    payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::status.eq("pending"))
+        .count()
+        .get_result(conn)
+}
+
+/// The amount paid to a claim, if it was paid: `(payout_minor, currency)`.
+pub fn paid_amounts(
+    conn: &mut DbConnection,
+    claim_ids: &[String],
+) -> QueryResult<Vec<(String, i64, String)>> {
+    let mut rows = Vec::new();
+    for chunk in claim_ids.chunks(500) {
+        rows.extend(
+            payout_lines::table
+                .inner_join(payout_batches::table)
+                .filter(payout_lines::claim_id.eq_any(chunk))
+                .filter(payout_lines::status.eq("paid"))
+                .select((payout_lines::claim_id, payout_lines::payout_minor, payout_batches::currency))
+                .load::<(String, i64, String)>(conn)?,
+        );
+    }
+    Ok(rows)
+}

@@ -213,3 +213,8 @@ pub struct EvidenceUpdate {
 pub fn update_evidence(conn: &mut DbConnection, id: &str, evidence: &EvidenceUpdate) -> QueryResult<()> {
     diesel::update(claims::table.find(id)).set(evidence).execute(conn).map(drop)
 }
+
+/// Claims by status across all incidents (for `/metrics`).
+pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    claims::table.group_by(claims::status).select((claims::status, diesel::dsl::count_star())).load(conn)
+}

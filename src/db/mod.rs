@@ -5,12 +5,14 @@
 
 pub mod audit;
 pub mod batches;
+pub mod bulk;
 pub mod claims;
 pub mod context;
 pub mod group_commit;
 pub mod idempotency;
 pub mod incidents;
 pub mod policies;
+pub mod reports;
 pub mod schema;
 pub mod windows;
 

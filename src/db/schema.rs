@@ -189,5 +189,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     claim_windows,
     payout_batches,
-    payout_lines
+    payout_lines,
+    bulk_uploads,
+    bulk_upload_errors
 );
+
+diesel::table! {
+    bulk_uploads (id) {
+        id -> Text,
+        scope -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        owner -> Text,
+        incident_id -> Text,
+        format -> Text,
+        status -> Text,
+        total_rows -> BigInt,
+        next_row -> BigInt,
+        accepted -> BigInt,
+        rejected -> BigInt,
+        duplicates -> BigInt,
+        error_count -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bulk_upload_errors (upload_id, seq) {
+        upload_id -> Text,
+        seq -> BigInt,
+        row_no -> BigInt,
+        field -> Text,
+        code -> Text,
+        message -> Text,
+    }
+}

@@ -5,6 +5,7 @@ pub mod brn;
 pub mod claim;
 pub mod claim_input;
 pub mod claimant;
+pub mod csv_cell;
 pub mod interval;
 pub mod money;
 pub mod payout;

@@ -16,6 +16,7 @@ pub struct AppState {
     /// The writer that batches hot-path writes (claim filing) into shared transactions.
     pub group: GroupCommit,
     pub public_filing_limit: RateLimiter,
+    pub metrics: super::metrics::Metrics,
 }
 
 impl AppState {

@@ -49,3 +49,15 @@ pub async fn get(
     let body = state.read(move |conn| incidents::get(conn, viewer.as_ref(), &id)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
+
+/// `GET /incidents/{id}/summary` (admin, finance).
+pub async fn summary(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::Admin, Role::Finance])?;
+    let id = parse_id(&path)?;
+    let body = state.read(move |conn| crate::usecases::reports::summary(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,9 +1,11 @@
 //! HTTP routes: thin handlers that extract, authorize, call one use case and answer.
 
 pub mod audit;
+pub mod bulk;
 pub mod claims;
 pub mod health;
 pub mod incidents;
+pub mod metrics;
 pub mod openapi;
 pub mod payouts;
 pub mod policies;
@@ -15,8 +17,10 @@ use serde::Serialize;
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Every path is a resource, so a wrong method answers 405 rather than 404.
+    cfg.configure(crate::web::configure);
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
@@ -26,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(incidents::create)),
                 )
                 .service(web::resource("/incidents/{id}").route(web::get().to(incidents::get)))
+                .service(web::resource("/incidents/{id}/summary").route(web::get().to(incidents::summary)))
                 .service(
                     web::resource("/incidents/{id}/windows")
                         .route(web::get().to(windows::list))
@@ -46,7 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/claims/{id}/withdraw").route(web::post().to(claims::withdraw)))
                 .service(web::resource("/claims/{id}/review").route(web::post().to(claims::review)))
                 .service(web::resource("/claims/{id}/documents").route(web::post().to(claims::documents)))
-                .service(web::resource("/payout-batches").route(web::post().to(payouts::create)))
+                .service(
+                    web::resource("/payout-batches")
+                        .route(web::get().to(payouts::list))
+                        .route(web::post().to(payouts::create)),
+                )
                 .service(web::resource("/payout-batches/{id}").route(web::get().to(payouts::get)))
                 .service(web::resource("/payout-batches/{id}/lines").route(web::get().to(payouts::lines)))
                 .service(
@@ -57,7 +66,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/payout-batches/{id}/approve").route(web::post().to(payouts::approve)),
                 )
                 .service(web::resource("/payout-batches/{id}/cancel").route(web::post().to(payouts::cancel)))
-                .service(web::resource("/audit-events").route(web::get().to(audit::list))),
+                .service(
+                    web::resource("/payout-batches/{id}/export.csv").route(web::get().to(payouts::export)),
+                )
+                .service(
+                    web::resource("/payout-batches/{id}/settlements")
+                        .route(web::post().to(payouts::settlements)),
+                )
+                .service(web::resource("/audit-events").route(web::get().to(audit::list)))
+                .service(web::resource("/bulk-uploads").route(web::post().to(bulk::create)))
+                .service(web::resource("/bulk-uploads/{id}").route(web::get().to(bulk::get)))
+                .service(web::resource("/bulk-uploads/{id}/errors.csv").route(web::get().to(bulk::errors))),
         );
 }
 

@@ -11,7 +11,7 @@ use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::parse_id;
 use crate::usecases::payouts::create::{self, NewBatchInput};
-use crate::usecases::payouts::{self, decide, lines};
+use crate::usecases::payouts::{self, decide, export, lines, settle};
 
 const READERS: &[Role] = &[Role::Finance, Role::Admin];
 
@@ -28,8 +28,43 @@ pub async fn create(
     ValidJson(input): ValidJson<NewBatchInput>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = auth.require(&[Role::Finance])?;
+    let started = std::time::Instant::now();
     let batch = state.write(move |conn| create::create(conn, &actor, input)).await?;
+    state.metrics.observe_operation("payout_batch", started.elapsed());
     Ok(super::created(format!("/api/v1/payout-batches/{}", batch.id), &batch))
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchQuery {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    pub incident_id: Option<String>,
+}
+
+/// `GET /payout-batches`: batches, newest last, optionally of one incident.
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    ValidQuery(query): ValidQuery<BatchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let incident = query
+        .incident_id
+        .map(|id| uuid::Uuid::parse_str(&id).map(|u| u.to_string()))
+        .transpose()
+        .map_err(|_| ApiError::field("incident_id", "invalid_id", "must be an incident id"))?;
+    let body = state
+        .read(move |conn| {
+            let rows =
+                crate::db::batches::list(conn, incident.as_deref(), page.after.as_deref(), page.fetch())?;
+            let page = crate::http::page::Page::from_fetched(rows, &page, |b| b.id.clone());
+            let items = page.items.iter().map(payouts::view).collect::<Result<Vec<_>, _>>()?;
+            Ok(crate::http::page::Page { items, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 pub async fn get(
@@ -87,4 +122,89 @@ pub async fn cancel(
     let id = parse_id(&path)?;
     let batch = state.write(move |conn| decide::cancel(conn, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(batch))
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// Adds a UTF-8 byte order mark for spreadsheet software.
+    pub bom: Option<bool>,
+}
+
+/// `GET /payout-batches/{id}/export.csv`: streamed page by page; the same bytes every time.
+pub async fn export(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidQuery(query): ValidQuery<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.require(&[Role::Finance])?;
+    let id = parse_id(&path)?;
+    let bom = query.bom.unwrap_or(false);
+    let started = std::time::Instant::now();
+    let batch_id = id.clone();
+    let summary = state.read(move |conn| export::summarize(conn, &batch_id, bom)).await?;
+    let event = crate::db::audit::NewEvent {
+        action: "payout_batch.exported",
+        entity_type: "payout_batch",
+        entity_id: id.clone(),
+        details: serde_json::json!({
+            "line_count": summary.line_count, "total_minor": summary.total.minor(),
+            "sha256": summary.sha256, "bom": bom,
+        }),
+    };
+    let audit_actor = actor.audit_name();
+    state.write(move |conn| Ok(crate::db::audit::append(conn, &audit_actor, &[event])?)).await?;
+    tracing::info!(batch_id = %id, lines = summary.line_count, micros = started.elapsed().as_micros() as u64, "export prepared");
+    state.metrics.observe_operation("export", started.elapsed());
+    let currency = payouts::currency_of(&summary.batch)?;
+    let pages = futures_util::stream::unfold(Some(0_i64), move |after| {
+        let (state, id) = (state.clone(), id.clone());
+        async move {
+            let after = after?;
+            let batch_id = id.clone();
+            let rows = state
+                .read(move |conn| Ok(crate::db::batches::export_page(conn, &batch_id, after, export::PAGE)?))
+                .await;
+            match rows {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let next = rows.last().map(|r| r.line_no);
+                    Some((Ok::<_, ApiError>(web::Bytes::from(export::render(&rows, &id, currency))), next))
+                }
+                Err(error) => Some((Err(error), None)),
+            }
+        }
+    });
+    let head =
+        futures_util::stream::once(async move { Ok::<_, ApiError>(web::Bytes::from(export::head(bom))) });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"payout-{}.csv\"", summary.batch.id),
+        ))
+        .insert_header(("X-Line-Count", summary.line_count.to_string()))
+        .insert_header(("X-Total-Amount", summary.total.to_string()))
+        .insert_header(("X-Content-SHA256", summary.sha256))
+        .streaming(futures_util::StreamExt::chain(head, pages)))
+}
+
+/// `POST /payout-batches/{id}/settlements`: the bank's result CSV.
+pub async fn settlements(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let actor = auth.require(&[Role::Finance])?;
+    let id = parse_id(&path)?;
+    let media = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !media.to_ascii_lowercase().starts_with("text/csv") {
+        return Err(ApiError::UnsupportedMediaType("the settlement file must be text/csv".into()));
+    }
+    let body = crate::http::extract::read_body(payload.into_inner(), state.config.bulk_limit).await?;
+    let summary = state.write(move |conn| settle::import(conn, &actor, &id, &body)).await?;
+    Ok(HttpResponse::Ok().json(summary))
 }

@@ -2,11 +2,13 @@
 //! event there, so a change and its record commit together or not at all.
 
 pub mod audit;
+pub mod bulk;
 pub mod claims;
 pub mod idempotency;
 pub mod incidents;
 pub mod payouts;
 pub mod policies;
+pub mod reports;
 pub mod windows;
 
 use crate::http::ApiError;

@@ -6,6 +6,9 @@
 
 mod audit;
 mod auth;
+mod browser;
+mod browser_support;
+mod bulk;
 mod claim_lifecycle;
 mod claims;
 mod health;
@@ -14,5 +17,7 @@ mod idempotency;
 mod incidents;
 mod payouts;
 mod policies;
+mod reports;
 mod schemas;
+mod settlement;
 mod windows;

@@ -45,6 +45,8 @@ pub struct ClaimView {
     pub approved_amount: Option<String>,
     /// Until when a deficient claim may be cured.
     pub cure_deadline: Option<String>,
+    /// What the bank paid, once the claim is `paid`.
+    pub paid_amount: Option<String>,
     pub verification: VerificationView,
     pub created_at: String,
     pub updated_at: String,
@@ -165,6 +167,7 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
         external_ref: row.external_ref.clone(),
         approved_amount: row.approved_minor.map(money),
         cure_deadline: row.cure_deadline.map(at),
+        paid_amount: None,
         verification: VerificationView {
             outage_seconds: row.outage_seconds,
             weighted_seconds: verification
@@ -189,4 +192,22 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
 /// Only finance sees account numbers in full.
 pub fn unmasked_for(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| a.role == Role::Finance && a.claim_scope.is_none())
+}
+
+/// Fills `paid_amount` for the paid claims among `views`.
+pub fn with_paid_amounts(
+    conn: &mut crate::db::DbConnection,
+    views: &mut [ClaimView],
+) -> Result<(), crate::http::ApiError> {
+    let paid: Vec<String> = views.iter().filter(|v| v.status == "paid").map(|v| v.id.clone()).collect();
+    if paid.is_empty() {
+        return Ok(());
+    }
+    for (claim_id, minor, currency) in crate::db::batches::paid_amounts(conn, &paid)? {
+        let currency = Currency::parse(&currency).unwrap_or(Currency::KRW);
+        if let Some(view) = views.iter_mut().find(|v| v.id == claim_id) {
+            view.paid_amount = Some(Money::from_minor(minor, currency).to_string());
+        }
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{can_read, owner_kind, unmasked_for, view, ClaimView};
+use super::{can_read, owner_kind, unmasked_for, view, with_paid_amounts, ClaimView};
 use crate::db::claims::{self, ClaimFilter, ClaimRow};
 use crate::db::DbConnection;
 use crate::domain::claim::{Channel, ClaimStatus};
@@ -33,7 +33,10 @@ pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<
 pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
     let row = load_visible(conn, actor, id)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
-    Ok(view(&row, &windows, unmasked_for(Some(actor))))
+    let mut views = [view(&row, &windows, unmasked_for(Some(actor)))];
+    with_paid_amounts(conn, &mut views)?;
+    let [claim] = views;
+    Ok(claim)
 }
 
 /// The listing restricted to what the actor may see.

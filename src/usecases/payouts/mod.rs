@@ -3,8 +3,10 @@
 
 pub mod create;
 pub mod decide;
+pub mod export;
 pub mod facts;
 pub mod lines;
+pub mod settle;
 
 use serde::Serialize;
 

@@ -1,0 +1,100 @@
+//! Seeds many verified claims straight into the database, for the batch benchmark
+//! (`ops/bench/batch-load.sh`). Filing a million claims through the API would measure intake,
+//! not the batch; the rows written here are what intake would have stored (no audit events).
+//!
+//! `DATABASE_URL=... cargo run --release --example seed_claims -- INCIDENT_ID SERVICE COUNT`
+
+use std::process::ExitCode;
+
+use outage_claims::db::claims::{self, ClaimRow, ClaimWindowRow};
+use outage_claims::db::{self, windows, DatabaseUrl};
+use outage_claims::domain::time::Timestamp;
+
+const CHUNK: usize = 5_000;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [incident, service, count] = args.as_slice() else {
+        anyhow::bail!("usage: seed_claims INCIDENT_ID SERVICE COUNT");
+    };
+    let count: usize = count.parse()?;
+    let url =
+        DatabaseUrl::parse(&std::env::var("DATABASE_URL").unwrap_or_else(|_| "outage-claims.db".into()))?;
+    let mut conn = url.connect()?;
+    let window = windows::list_for_service(&mut conn, incident, service)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the incident has no {service} window"))?;
+    let (start, end) = (window.started_at, window.ended_at);
+    let seconds = (end - start).num_seconds().min(4 * 3600);
+    let now = Timestamp::now().to_db();
+    let mut done = 0;
+    while done < count {
+        let n = CHUNK.min(count - done);
+        db::write_tx(&mut conn, |conn| -> anyhow::Result<()> {
+            let first = claims::reserve_references(conn, n as i64)?;
+            let mut rows = Vec::with_capacity(n);
+            let mut overlaps = Vec::with_capacity(n);
+            for i in 0..n {
+                let number = first + i as i64;
+                let id = uuid::Uuid::now_v7().to_string();
+                let kind = if number % 3 == 0 { "individual" } else { "business" };
+                overlaps.push(ClaimWindowRow {
+                    claim_id: id.clone(),
+                    window_id: window.id.clone(),
+                    severity: window.severity.clone(),
+                    overlap_seconds: seconds,
+                });
+                rows.push(ClaimRow {
+                    id,
+                    reference: format!("OC-{number:07}"),
+                    incident_id: incident.clone(),
+                    service: service.clone(),
+                    status: "verified".into(),
+                    status_reason: None,
+                    channel: "bulk".into(),
+                    owner_kind: "partner".into(),
+                    owner: "bench".into(),
+                    claimant_kind: kind.into(),
+                    claimant_name: format!("Bench claimant {number}"),
+                    claimant_brn: None,
+                    claimant_email: format!("bench-{number}@example.kr"),
+                    claimant_phone: None,
+                    identity_key: format!("email:bench-{number}@example.kr"),
+                    loss_started_at: start,
+                    loss_ended_at: start + chrono::Duration::seconds(seconds),
+                    currency: "KRW".into(),
+                    claimed_minor: 50_000 + (number * 7919) % 950_000,
+                    baseline_revenue_minor: Some(1_000_000 + (number * 104_729) % 9_000_000),
+                    outage_revenue_minor: Some((number * 1_299_709) % 1_000_000),
+                    monthly_fee_minor: Some(33_000),
+                    bank_code: "004".into(),
+                    account_number: format!("{:012}", number),
+                    account_holder: format!("Bench claimant {number}"),
+                    description: None,
+                    external_ref: Some(format!("bench-{number}")),
+                    outage_seconds: seconds,
+                    approved_minor: None,
+                    cure_deadline: None,
+                    created_at: now,
+                    updated_at: now,
+                });
+            }
+            claims::insert(conn, &rows, &overlaps)?;
+            Ok(())
+        })?;
+        done += n;
+    }
+    println!("seeded {count} verified claims");
+    Ok(())
+}

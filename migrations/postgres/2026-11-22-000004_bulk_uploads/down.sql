@@ -1,0 +1,2 @@
+DROP TABLE bulk_upload_errors;
+DROP TABLE bulk_uploads;

@@ -1,0 +1,238 @@
+//! Filing the rows of an upload in chunks: each chunk is one write transaction that files its
+//! rows (each in a savepoint, through the same `file` as a single claim), stores their errors
+//! and advances the upload's `next_row` and counters, so a chunk is filed whole or not at all
+//! and a resumed upload starts exactly where the last committed chunk ended.
+
+use diesel::Connection;
+use serde_json::json;
+
+use super::decode::Format;
+use super::row::column_of;
+use super::source::{self, Row};
+use crate::db::audit::{self, NewEvent};
+use crate::db::bulk::{self, status, ErrorRow, Progress, UploadRow};
+use crate::db::context::WriteContext;
+use crate::db::{self, DbConnection};
+use crate::domain::claim_input::ClaimDraft;
+use crate::domain::claimant::ClaimantKind;
+use crate::domain::time::Timestamp;
+use crate::domain::validation::FieldError;
+use crate::http::ApiError;
+use crate::usecases::claims::file::{self, Filer};
+
+/// Rows per transaction. Long enough that commits (one disk flush each) do not dominate,
+/// short enough that other writers wait little. PostgreSQL gets fewer: every filing takes an
+/// advisory lock held to commit, and those share a lock table of a few thousand entries.
+fn chunk_rows(conn: &DbConnection) -> usize {
+    match conn {
+        DbConnection::Sqlite(_) => 5_000,
+        DbConnection::Postgres(_) => 1_000,
+    }
+}
+
+/// Files every row from the upload's `next_row` on, then marks it completed.
+pub fn file_rows(
+    conn: &mut DbConnection,
+    upload: &UploadRow,
+    filer: &Filer,
+    text: &str,
+    format: &Format,
+) -> Result<UploadRow, ApiError> {
+    let size = chunk_rows(conn);
+    let mut pending: Vec<Row> = Vec::with_capacity(size);
+    let mut next_row = upload.next_row;
+    source::for_each_row(text, format, |row| {
+        if row.number >= next_row {
+            pending.push(row);
+        }
+        if pending.len() >= size {
+            next_row = file_chunk(conn, upload, filer, std::mem::take(&mut pending))?;
+        }
+        Ok(())
+    })?;
+    if !pending.is_empty() {
+        file_chunk(conn, upload, filer, pending)?;
+    }
+    db::write_tx(conn, |conn| complete(conn, &upload.id, filer))
+}
+
+/// What became of one row.
+enum Outcome {
+    Filed,
+    Rejected(Vec<FieldError>),
+    Duplicate(FieldError),
+}
+
+/// Counters and errors of the upload as this chunk leaves them.
+struct Tally {
+    progress: Progress,
+    errors: Vec<ErrorRow>,
+}
+
+impl Tally {
+    fn record(&mut self, upload_id: &str, row_no: i64, outcome: Outcome) {
+        let errors = match outcome {
+            Outcome::Filed => {
+                self.progress.accepted += 1;
+                return;
+            }
+            Outcome::Rejected(errors) => {
+                self.progress.rejected += 1;
+                errors
+            }
+            Outcome::Duplicate(error) => {
+                self.progress.duplicates += 1;
+                vec![error]
+            }
+        };
+        for error in errors {
+            self.progress.error_count += 1;
+            self.errors.push(ErrorRow {
+                upload_id: upload_id.to_owned(),
+                seq: self.progress.error_count,
+                row_no,
+                field: column_of(&error.field).to_owned(),
+                code: error.code,
+                message: error.message,
+            });
+        }
+    }
+}
+
+/// Files one chunk in one transaction; returns the upload's `next_row` after it. Rows another
+/// request with the same key has filed meanwhile are skipped (the check runs under the
+/// upload's lock, so two such requests never file one row twice).
+fn file_chunk(
+    conn: &mut DbConnection,
+    upload: &UploadRow,
+    filer: &Filer,
+    rows: Vec<Row>,
+) -> Result<i64, ApiError> {
+    let Some(last) = rows.last().map(|r| r.number) else {
+        return Ok(upload.next_row);
+    };
+    db::write_tx(conn, |conn| {
+        db::lock_key(conn, &format!("bulk_upload:{}", upload.id))?;
+        let stored = current(conn, &upload.id)?;
+        if last < stored.next_row {
+            return Ok(stored.next_row);
+        }
+        let first = stored.next_row;
+        let mut tally = Tally {
+            progress: Progress {
+                next_row: last + 1,
+                accepted: stored.accepted,
+                rejected: stored.rejected,
+                duplicates: stored.duplicates,
+                error_count: stored.error_count,
+                updated_at: Timestamp::now().to_db(),
+            },
+            errors: Vec::new(),
+        };
+        let mut context = WriteContext::default();
+        for row in rows.into_iter().filter(|r| r.number >= first) {
+            let outcome = file_row(conn, &mut context, filer, &upload.incident_id, row.cells)?;
+            tally.record(&upload.id, row.number, outcome);
+        }
+        bulk::insert_errors(conn, &tally.errors)?;
+        bulk::advance(conn, &upload.id, &tally.progress)?;
+        context.audit(&filer.audit_name, chunk_event(&upload.id, first, &stored, &tally.progress));
+        context.flush(conn)?;
+        Ok(last + 1)
+    })
+}
+
+fn current(conn: &mut DbConnection, id: &str) -> Result<UploadRow, ApiError> {
+    bulk::find(conn, id)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("bulk upload {id} vanished while filing")))
+}
+
+/// The audit record of a chunk: which rows, and what they came to.
+fn chunk_event(id: &str, first: i64, before: &UploadRow, after: &Progress) -> NewEvent {
+    NewEvent {
+        action: "bulk_upload.rows_filed",
+        entity_type: "bulk_upload",
+        entity_id: id.to_owned(),
+        details: json!({
+            "from_row": first,
+            "to_row": after.next_row - 1,
+            "accepted": after.accepted - before.accepted,
+            "rejected": after.rejected - before.rejected,
+            "duplicates": after.duplicates - before.duplicates,
+        }),
+    }
+}
+
+/// Parses and files one row like a single filing. Invalid fields and duplicates are the row's
+/// outcome; anything else (the database failing) aborts the chunk, to be resumed by a retry.
+fn file_row(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    filer: &Filer,
+    incident_id: &str,
+    cells: Result<super::row::BulkRow, Vec<FieldError>>,
+) -> Result<Outcome, ApiError> {
+    let parsed =
+        cells.and_then(|row| row.into_input(incident_id)).and_then(|input| ClaimDraft::parse(&input));
+    let draft = match parsed {
+        Ok(draft) => draft,
+        Err(errors) => return Ok(Outcome::Rejected(errors)),
+    };
+    let identity_column = match draft.claimant.kind {
+        ClaimantKind::Business => "business_registration_number",
+        ClaimantKind::Individual => "email",
+    };
+    let mark = context.mark();
+    // A savepoint: a row that fails leaves nothing behind, and the chunk goes on.
+    let Err(error) = conn.transaction(|conn| file::file(conn, context, filer, draft)) else {
+        return Ok(Outcome::Filed);
+    };
+    context.rollback_to(mark);
+    match error {
+        ApiError::Validation(errors) => Ok(Outcome::Rejected(errors)),
+        ApiError::Conflict { detail, existing_id } => {
+            // `file` names a reused external_ref in its detail; otherwise the claimant repeats.
+            let field = if detail.starts_with("external_ref") { "external_ref" } else { identity_column };
+            let message = match existing_id {
+                Some(id) => format!("{detail} (claim {id})"),
+                None => detail,
+            };
+            Ok(Outcome::Duplicate(FieldError::new(field, "duplicate", message)))
+        }
+        other => Err(other),
+    }
+}
+
+/// Marks the upload completed once every row is filed, with its audit event.
+fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRow, ApiError> {
+    db::lock_key(conn, &format!("bulk_upload:{id}"))?;
+    let mut upload = current(conn, id)?;
+    if upload.status == status::COMPLETED {
+        return Ok(upload);
+    }
+    if upload.next_row <= upload.total_rows {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "bulk upload {id} stopped at row {} of {}",
+            upload.next_row,
+            upload.total_rows
+        )));
+    }
+    let now = Timestamp::now().to_db();
+    bulk::complete(conn, id, now)?;
+    let event = NewEvent {
+        action: "bulk_upload.completed",
+        entity_type: "bulk_upload",
+        entity_id: id.to_owned(),
+        details: json!({
+            "total_rows": upload.total_rows,
+            "accepted": upload.accepted,
+            "rejected": upload.rejected,
+            "duplicates": upload.duplicates,
+        }),
+    };
+    audit::append(conn, &filer.audit_name, &[event])?;
+    upload.status = status::COMPLETED.to_owned();
+    upload.completed_at = Some(now);
+    upload.updated_at = now;
+    Ok(upload)
+}

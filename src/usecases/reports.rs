@@ -1,0 +1,105 @@
+//! `GET /incidents/{id}/summary`: what an oversight council reads. Counts and sums by status,
+//! service, claimant kind and channel; claimed, assessed and paid totals. Every number comes
+//! from the same read transaction, so they reconcile.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::incidents;
+use crate::db::batches;
+use crate::db::reports::{self, Dimension, Group};
+use crate::db::DbConnection;
+use crate::domain::money::{Currency, Money};
+use crate::http::ApiError;
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct GroupView {
+    pub key: String,
+    pub count: i64,
+    /// Claimed amount, or for payout lines the payout amount.
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Totals {
+    pub claims: i64,
+    pub claimed: String,
+    /// Gross assessed by live batches (calculated, approved or settled), before budget.
+    pub assessed_gross: String,
+    /// Payouts decided by live batches.
+    pub assessed_payout: String,
+    pub paid: String,
+    pub paid_count: i64,
+    pub failed: String,
+    pub failed_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    pub incident_id: String,
+    pub currency: String,
+    pub totals: Totals,
+    pub by_status: Vec<GroupView>,
+    pub by_service: Vec<GroupView>,
+    pub by_claimant_kind: Vec<GroupView>,
+    pub by_channel: Vec<GroupView>,
+    /// Payout lines by status (pending, paid, failed, closed_no_payout, cancelled).
+    pub payout_lines: Vec<GroupView>,
+    /// Batches by status.
+    pub batches: Vec<GroupView>,
+}
+
+pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, ApiError> {
+    let incident = incidents::load(conn, incident_id)?;
+    let currency = incident.currency;
+    let money = |minor: i64| Money::from_minor(minor, currency).to_string();
+    let views = |groups: Vec<Group>| -> Vec<GroupView> {
+        groups
+            .into_iter()
+            .map(|g| GroupView { key: g.key, count: g.count, amount: money(g.claimed_minor) })
+            .collect()
+    };
+    let by_status = reports::claims_by(conn, incident_id, Dimension::Status)?;
+    let lines = reports::lines_by_status(conn, incident_id)?;
+    let line =
+        |status: &str| lines.iter().find(|g| g.key == status).map_or((0, 0), |g| (g.count, g.claimed_minor));
+    let (paid_count, paid) = line("paid");
+    let (failed_count, failed) = line("failed");
+    let live: Vec<_> = batches::list(conn, Some(incident_id), None, i64::MAX)?
+        .into_iter()
+        .filter(|b| b.status != "cancelled")
+        .collect();
+    let assessed_gross: Decimal = live.iter().filter_map(|b| Decimal::from_str(&b.total_gross).ok()).sum();
+    let assessed_payout: i64 = live.iter().map(|b| b.total_payout_minor).sum();
+    let mut batch_counts: Vec<GroupView> = Vec::new();
+    for batch in batches::list(conn, Some(incident_id), None, i64::MAX)? {
+        match batch_counts.iter_mut().find(|g| g.key == batch.status) {
+            Some(group) => group.count += 1,
+            None => batch_counts.push(GroupView { key: batch.status, count: 1, amount: String::new() }),
+        }
+    }
+    batch_counts.sort_by(|a, b| a.key.cmp(&b.key));
+    let totals = Totals {
+        claims: by_status.iter().map(|g| g.count).sum(),
+        claimed: money(by_status.iter().map(|g| g.claimed_minor).sum()),
+        assessed_gross: assessed_gross.normalize().to_string(),
+        assessed_payout: money(assessed_payout),
+        paid: money(paid),
+        paid_count,
+        failed: money(failed),
+        failed_count,
+    };
+    Ok(Summary {
+        incident_id: incident_id.to_owned(),
+        currency: Currency::code(currency).to_owned(),
+        totals,
+        by_status: views(by_status),
+        by_service: views(reports::claims_by(conn, incident_id, Dimension::Service)?),
+        by_claimant_kind: views(reports::claims_by(conn, incident_id, Dimension::ClaimantKind)?),
+        by_channel: views(reports::claims_by(conn, incident_id, Dimension::Channel)?),
+        payout_lines: views(lines),
+        batches: batch_counts,
+    })
+}

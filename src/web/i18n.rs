@@ -1,0 +1,199 @@
+//! The two languages of the pages and the text of their HTML (what the scripts say lives in
+//! [`super::messages`]). Korean first: it is the default and the language most claimants use.
+
+/// A language the pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ko,
+    En,
+}
+
+impl Lang {
+    /// `?lang=en` picks English; anything else, or nothing, Korean.
+    pub fn from_query(query: &str) -> Lang {
+        let english = form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "lang" && v == "en");
+        if english {
+            Lang::En
+        } else {
+            Lang::Ko
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ko => Lang::En,
+            Lang::En => Lang::Ko,
+        }
+    }
+
+    /// Picks this language's text of an entry.
+    pub fn pick<'a>(self, (_, ko, en): &(&str, &'a str, &'a str)) -> &'a str {
+        match self {
+            Lang::Ko => ko,
+            Lang::En => en,
+        }
+    }
+}
+
+/// `(key, Korean, English)` for every `{{key}}` of the HTML templates.
+pub const PAGE: &[(&str, &str, &str)] = &[
+    ("site.name", "서비스 장애 피해 보상", "Outage compensation"),
+    ("site.skip", "본문으로 건너뛰기", "Skip to main content"),
+    ("site.nav", "주요 메뉴", "Main menu"),
+    ("site.nav_status", "처리 상태 조회", "Check a claim"),
+    ("site.nav_form", "피해 보상 신청", "File a claim"),
+    // The switch is written in the language it leads to.
+    ("site.switch", "English", "한국어"),
+    (
+        "site.noscript",
+        "이 페이지를 사용하려면 JavaScript를 켜 주세요.",
+        "This page needs JavaScript turned on.",
+    ),
+    ("form.title", "피해 보상 신청", "Outage compensation claim"),
+    (
+        "form.intro",
+        "서비스 장애로 입은 피해의 보상을 신청합니다. ‘(선택)’ 표시가 없는 항목은 모두 입력해야 합니다.",
+        "Claim compensation for losses caused by the service outage. Every field is required unless it \
+         says ‘(optional)’.",
+    ),
+    ("form.error_summary", "입력 내용을 확인해 주세요", "Please check your answers"),
+    ("form.section_incident", "장애 및 서비스", "Outage and service"),
+    ("form.incident", "보상 대상 장애", "Outage"),
+    ("form.loading", "불러오는 중…", "Loading…"),
+    ("form.service", "피해를 입은 서비스", "Affected service"),
+    ("form.choose_incident_first", "장애를 먼저 선택하세요", "Choose an outage first"),
+    ("form.section_claimant", "신청인 정보", "About you"),
+    ("form.kind", "신청인 구분", "You are claiming as"),
+    ("form.kind_business", "사업자", "A business"),
+    ("form.kind_individual", "개인", "An individual"),
+    ("form.name", "상호 또는 성명", "Business or full name"),
+    ("form.brn", "사업자등록번호", "Business registration number"),
+    ("form.brn_hint", "숫자 10자리, 예: 123-45-67890", "10 digits, e.g. 123-45-67890"),
+    ("form.email", "이메일", "Email"),
+    ("form.phone", "휴대전화 번호", "Phone number"),
+    ("form.optional", "(선택)", "(optional)"),
+    ("form.phone_hint", "예: 010-1234-5678", "e.g. 010-1234-5678"),
+    ("form.section_loss", "피해 내용", "Your loss"),
+    (
+        "form.kst_hint",
+        "시각은 한국 시간(KST) 기준으로 입력하세요.",
+        "Enter times in Korea time (KST, UTC+9).",
+    ),
+    ("form.loss_started_at", "피해 시작 시각", "Loss started at"),
+    ("form.loss_ended_at", "피해 종료 시각", "Loss ended at"),
+    ("form.claimed_amount", "신청 금액", "Amount claimed"),
+    ("form.baseline_revenue", "평소 주간 매출", "Revenue in a normal week"),
+    ("form.baseline_hint", "장애 전 평소 한 주 동안의 매출", "Revenue of a normal week before the outage"),
+    ("form.outage_revenue", "장애 주간 매출", "Revenue in the outage week"),
+    ("form.outage_hint", "장애가 발생한 주의 매출", "Revenue of the week the outage happened"),
+    ("form.monthly_fee", "월 이용료", "Monthly fee"),
+    ("form.monthly_fee_hint", "해당 서비스에 매달 내는 이용료", "What you pay each month for the service"),
+    ("form.description", "피해 설명", "Describe your loss"),
+    ("form.section_account", "보상금 받을 계좌", "Payout account"),
+    ("form.bank", "은행", "Bank"),
+    ("form.choose", "선택하세요", "Choose"),
+    ("form.account_number", "계좌번호", "Account number"),
+    ("form.account_hint", "숫자 6~20자리, 하이픈(-) 포함 가능", "6 to 20 digits; dashes allowed"),
+    ("form.holder", "예금주", "Account holder"),
+    (
+        "form.privacy",
+        "입력한 정보는 보상 심사와 지급에만 사용합니다.",
+        "We use this information only to review and pay your claim.",
+    ),
+    ("form.submit", "신청하기", "Submit claim"),
+    ("receipt.title", "신청이 접수되었습니다", "Your claim has been received"),
+    ("receipt.reference", "접수번호", "Reference"),
+    ("receipt.status", "처리 상태", "Status"),
+    ("receipt.reason", "사유", "Reason"),
+    (
+        "receipt.keep_link",
+        "아래 링크로 언제든 처리 상태를 확인할 수 있습니다. 링크를 복사해 안전한 곳에 보관하세요.",
+        "Use the link below to check your claim at any time. Copy it and keep it somewhere safe.",
+    ),
+    ("receipt.copy", "링크 복사", "Copy link"),
+    (
+        "receipt.secret",
+        "링크에는 상태 확인 코드가 들어 있으니 다른 사람과 공유하지 마세요.",
+        "The link contains your status code: do not share it.",
+    ),
+    ("receipt.another", "새로 신청하기", "File another claim"),
+    ("status.title", "처리 상태 조회", "Check your claim"),
+    (
+        "status.intro",
+        "접수번호와 상태 확인 코드를 입력하세요. 신청 후 받은 링크를 열면 자동으로 채워집니다.",
+        "Enter your reference and status code. The link you got when you filed fills them in for you.",
+    ),
+    ("status.reference", "접수번호", "Reference"),
+    ("status.reference_hint", "예: OC-0000001", "e.g. OC-0000001"),
+    ("status.token", "상태 확인 코드", "Status code"),
+    (
+        "status.token_hint",
+        "신청 완료 화면의 링크에 들어 있는 코드",
+        "The code in the link shown when you filed",
+    ),
+    ("status.lookup", "조회하기", "Check status"),
+    ("status.result", "조회 결과", "Your claim"),
+    ("status.claimed", "신청 금액", "Amount claimed"),
+    ("status.paid", "지급 금액", "Amount paid"),
+];
+
+/// Banks of the payout-account select: `(code, Korean, English)`, codes of the Korea Financial
+/// Telecommunications and Clearings Institute, which the API checks only for their shape.
+pub const BANKS: &[(&str, &str, &str)] = &[
+    ("004", "KB국민은행", "KB Kookmin Bank"),
+    ("088", "신한은행", "Shinhan Bank"),
+    ("020", "우리은행", "Woori Bank"),
+    ("081", "하나은행", "Hana Bank"),
+    ("011", "NH농협은행", "NH NongHyup Bank"),
+    ("003", "IBK기업은행", "IBK Industrial Bank of Korea"),
+    ("090", "카카오뱅크", "KakaoBank"),
+    ("092", "토스뱅크", "Toss Bank"),
+    ("089", "케이뱅크", "K Bank"),
+    ("023", "SC제일은행", "SC First Bank"),
+    ("027", "한국씨티은행", "Citibank Korea"),
+    ("002", "KDB산업은행", "KDB Korea Development Bank"),
+    ("007", "수협은행", "Suhyup Bank"),
+    ("031", "iM뱅크(대구은행)", "iM Bank (Daegu Bank)"),
+    ("032", "부산은행", "Busan Bank"),
+    ("034", "광주은행", "Gwangju Bank"),
+    ("035", "제주은행", "Jeju Bank"),
+    ("037", "전북은행", "Jeonbuk Bank"),
+    ("039", "경남은행", "Kyongnam Bank"),
+    ("045", "새마을금고", "MG Community Credit Cooperatives"),
+    ("048", "신협", "National Credit Union Federation"),
+    ("071", "우체국", "Korea Post"),
+];
+
+/// The page text of `key`, if there is such an entry.
+pub fn text(key: &str, lang: Lang) -> Option<&'static str> {
+    PAGE.iter().find(|entry| entry.0 == key).map(|entry| lang.pick(entry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_only_when_asked() {
+        assert_eq!(Lang::from_query(""), Lang::Ko);
+        assert_eq!(Lang::from_query("lang=en"), Lang::En);
+        assert_eq!(Lang::from_query("reference=OC-1&lang=en"), Lang::En);
+        assert_eq!(Lang::from_query("lang=fr"), Lang::Ko);
+    }
+
+    #[test]
+    fn keys_and_bank_codes_are_unique() {
+        for table in [PAGE, BANKS] {
+            let keys: std::collections::BTreeSet<_> = table.iter().map(|e| e.0).collect();
+            assert_eq!(keys.len(), table.len());
+        }
+        assert!(BANKS.iter().all(|(code, _, _)| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())));
+    }
+}

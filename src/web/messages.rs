@@ -1,0 +1,160 @@
+//! What the page scripts say: handed to them as a JSON data block in the page, so the scripts
+//! carry no text of their own. `{name}` marks a value the script fills in.
+//!
+//! Error texts are looked up as `err.<field>.<code>`, then `err.<code>`; the server's own
+//! (English) message is shown only for a code not listed here.
+
+use super::i18n::Lang;
+
+pub const SCRIPT: &[(&str, &str, &str)] = &[
+    ("choose", "선택하세요", "Choose"),
+    ("choose_incident_first", "장애를 먼저 선택하세요", "Choose an outage first"),
+    ("no_incidents", "지금 보상 신청을 받는 장애가 없습니다", "No outage is taking claims right now"),
+    (
+        "incidents_failed",
+        "장애 목록을 불러오지 못했습니다. 페이지를 새로 고쳐 주세요.",
+        "Could not load the outages. Please reload the page.",
+    ),
+    ("claims_close", "신청 마감: {date} (한국 시간)", "Claims close on {date} (Korea time)"),
+    ("submit", "신청하기", "Submit claim"),
+    ("sending", "보내는 중…", "Sending…"),
+    (
+        "errors_found",
+        "입력 내용에 확인할 항목이 {n}개 있습니다. 표시된 항목을 고쳐 주세요.",
+        "{n} answers need your attention. Please fix the marked fields.",
+    ),
+    (
+        "duplicate",
+        "같은 서비스에 겹치는 기간으로 이미 신청하셨습니다. 처리 상태는 접수 때 받은 링크로 확인하세요.",
+        "You already filed a claim for this service and an overlapping period. Use the link you got then \
+         to check it.",
+    ),
+    ("rate_limited", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.", "Too many requests. Please try again in a minute."),
+    ("filing_closed", "지금은 온라인 신청을 받지 않습니다.", "Online filing is closed right now."),
+    (
+        "network",
+        "서버에 연결하지 못했습니다. 연결을 확인한 뒤 다시 보내 주세요. 같은 내용을 다시 보내도 두 번 접수되지 않습니다.",
+        "Could not reach the server. Check your connection and send again: the same claim is never filed twice.",
+    ),
+    (
+        "server",
+        "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+        "Something went wrong on our side. Please try again shortly.",
+    ),
+    ("received", "신청이 접수되었습니다. 접수번호 {reference}", "Your claim has been received: reference {reference}"),
+    ("copied", "복사했습니다", "Copied"),
+    ("copy_failed", "복사하지 못했습니다. 링크를 직접 선택해 복사하세요.", "Could not copy: select the link and copy it."),
+    ("err.required", "필수 항목입니다.", "This field is required."),
+    (
+        "err.invalid_format",
+        "사업자등록번호는 숫자 10자리입니다 (예: 123-45-67890).",
+        "Enter 10 digits, e.g. 123-45-67890.",
+    ),
+    (
+        "err.invalid_check_digit",
+        "올바른 사업자등록번호가 아닙니다(검증 숫자 불일치). 번호를 다시 확인해 주세요.",
+        "This is not a valid business registration number (the check digit does not match).",
+    ),
+    ("err.email", "올바른 이메일 주소를 입력하세요.", "Enter a valid email address."),
+    ("err.invalid_phone", "전화번호 형식이 올바르지 않습니다 (예: 010-1234-5678).", "Enter a phone number such as 010-1234-5678."),
+    ("err.invalid_decimal", "금액은 숫자로 입력하세요 (예: 250000).", "Enter the amount in digits, e.g. 250000."),
+    ("err.too_many_decimals", "이 통화는 그렇게 작은 단위를 쓸 수 없습니다.", "This currency has no such small units."),
+    ("err.too_large", "금액이 너무 큽니다.", "This amount is too large."),
+    ("err.claimed_amount.out_of_range", "0보다 큰 금액을 입력하세요.", "Enter an amount greater than 0."),
+    ("err.invalid_datetime", "날짜와 시각을 입력하세요.", "Enter a date and a time."),
+    ("err.before_start", "종료 시각은 시작 시각보다 뒤여야 합니다.", "The end must be after the start."),
+    ("err.loss_ended_at.too_long", "피해 기간은 최대 366일입니다.", "A loss period covers at most 366 days."),
+    ("err.in_future", "미래의 시각은 입력할 수 없습니다.", "This time is in the future."),
+    ("err.invalid_bank_code", "은행을 선택하세요.", "Choose a bank."),
+    (
+        "err.invalid_account_number",
+        "계좌번호는 숫자 6~20자리입니다 (하이픈 가능).",
+        "Enter 6 to 20 digits (dashes allowed).",
+    ),
+    ("err.invalid_characters", "사용할 수 없는 문자가 들어 있습니다.", "This contains characters that are not allowed."),
+    ("err.invalid_id", "장애를 선택하세요.", "Choose an outage."),
+    ("err.invalid_service", "서비스를 선택하세요.", "Choose a service."),
+    ("err.unknown_incident", "선택한 장애를 찾을 수 없습니다. 페이지를 새로 고쳐 주세요.", "This outage no longer exists. Please reload the page."),
+    ("err.claims_closed", "이 장애는 지금 보상 신청을 받지 않습니다.", "This outage is not taking claims now."),
+    (
+        "err.currency_mismatch",
+        "이 장애의 보상 통화와 맞지 않습니다. 페이지를 새로 고쳐 주세요.",
+        "The currency does not match this outage's. Please reload the page.",
+    ),
+    ("status.verified", "확인 완료", "Verified"),
+    ("status.needs_review", "담당자 검토 중", "Under review"),
+    ("status.deficient", "보완 필요", "More information needed"),
+    ("status.approved", "지급 승인", "Approved"),
+    ("status.rejected", "반려", "Rejected"),
+    ("status.withdrawn", "신청 철회", "Withdrawn"),
+    ("status.in_batch", "지급 준비 중", "Payment being prepared"),
+    ("status.paid", "지급 완료", "Paid"),
+    ("status.payout_failed", "지급 실패", "Payment failed"),
+    ("status.closed_no_payout", "지급 없이 종결", "Closed without payment"),
+    (
+        "reason.no_recorded_outage",
+        "신청한 기간에 해당 서비스의 장애 기록이 없습니다.",
+        "No outage of this service was recorded in the period you claimed.",
+    ),
+    (
+        "reason.above_review_threshold",
+        "신청 금액이 심사 기준을 넘어 담당자가 검토합니다.",
+        "The amount is above the review threshold, so a person will review it.",
+    ),
+    ("reason.missing_evidence", "다음 증빙이 필요합니다: {fields}", "We need this evidence: {fields}"),
+    ("reason.withdrawn_by_claimant", "신청인이 철회했습니다.", "You withdrew the claim."),
+    ("reason.documents_received", "보완 서류를 받았습니다.", "We received your documents."),
+    ("evidence.baseline_revenue", "평소 주간 매출", "revenue in a normal week"),
+    ("evidence.outage_revenue", "장애 주간 매출", "revenue in the outage week"),
+    ("evidence.monthly_fee", "월 이용료", "monthly fee"),
+    ("service.messenger", "메신저", "Messenger"),
+    ("service.business_channel", "비즈니스 채널", "Business channel"),
+    ("service.mobility", "모빌리티", "Mobility"),
+    ("service.payments", "결제", "Payments"),
+    ("service.maps", "지도", "Maps"),
+    ("service.email", "메일", "Mail"),
+    ("lookup_loading", "조회 중…", "Checking…"),
+    ("lookup_missing", "접수번호와 상태 확인 코드를 모두 입력하세요.", "Enter both your reference and your status code."),
+    (
+        "lookup_not_found",
+        "이 접수번호의 신청을 찾을 수 없습니다. 접수번호와 상태 확인 코드를 다시 확인해 주세요.",
+        "No claim with this reference was found for this status code. Please check both.",
+    ),
+    (
+        "lookup_bad_token",
+        "상태 확인 코드가 올바르지 않거나 만료되었습니다. 접수 때 받은 링크를 다시 열어 주세요.",
+        "The status code is not valid or has expired. Please open the link you got when you filed.",
+    ),
+];
+
+/// The messages of `lang` as a JSON object, safe to place inside a `<script>` data block.
+pub fn json(lang: Lang) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        SCRIPT.iter().map(|entry| (entry.0.to_owned(), lang.pick(entry).into())).collect();
+    let mut object = serde_json::Value::Object(map);
+    object["lang"] = lang.code().into();
+    // `<` escaped so no text can close the data block early.
+    object.to_string().replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_has_a_translation() {
+        for status in crate::domain::claim::ClaimStatus::ALL {
+            let key = format!("status.{}", status.as_str());
+            assert!(SCRIPT.iter().any(|e| e.0 == key), "{key} missing");
+        }
+    }
+
+    #[test]
+    fn keys_are_unique_and_the_json_cannot_close_its_script() {
+        let keys: std::collections::BTreeSet<_> = SCRIPT.iter().map(|e| e.0).collect();
+        assert_eq!(keys.len(), SCRIPT.len());
+        let json = json(Lang::En);
+        assert!(!json.contains('<'));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["lang"], "en");
+    }
+}

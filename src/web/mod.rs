@@ -1,0 +1,78 @@
+//! The merchant web pages (SPEC section 4b): the claim form at `/` and the status lookup at
+//! `/status`, Korean by default and English with `?lang=en`.
+//!
+//! Everything is embedded in the binary (HTML templates, CSS, JS, the icon), so the pages work
+//! offline and need no CDN. The pages only call the public API from the browser; they hold no
+//! logic of their own beyond mirroring the server's checks for quicker feedback.
+
+mod assets;
+mod i18n;
+mod messages;
+mod render;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::http::ApiError;
+use i18n::Lang;
+use render::Page;
+
+/// Strict by design: no inline script or style, nothing from another origin, no framing.
+/// `connect-src 'self'` is what lets the pages call the API.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
+     frame-ancestors 'none'";
+
+/// Mounts the pages and their assets.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/").route(web::get().to(claim_form)))
+        .service(web::resource("/status").route(web::get().to(status_page)))
+        .service(web::resource("/assets/{name}").route(web::get().to(asset)));
+}
+
+async fn claim_form(req: HttpRequest) -> HttpResponse {
+    page(Page::ClaimForm, &req)
+}
+
+async fn status_page(req: HttpRequest) -> HttpResponse {
+    page(Page::Status, &req)
+}
+
+fn page(page: Page, req: &HttpRequest) -> HttpResponse {
+    let lang = Lang::from_query(req.query_string());
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        // The status link carries a token in its query: never send it on as a referrer.
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        // Pages name their assets by content hash, so a page must be revalidated to pick up a
+        // new build; the assets themselves can then be cached for good.
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    secure(response.body(render::page(page, lang)))
+}
+
+/// `GET /assets/{name}`: embedded files, immutable under their versioned URL.
+async fn asset(req: HttpRequest, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let asset = assets::find(&name).ok_or(ApiError::NotFound)?;
+    let etag = format!("\"{}\"", asset.hash);
+    let fresh = req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes());
+    // Only the URL with the current hash may be cached forever: an old page asking for an old
+    // version gets today's file, which must not stick under the old URL.
+    let versioned = form_urlencoded::parse(req.query_string().as_bytes())
+        .any(|(key, value)| key == "v" && value == asset.hash);
+    let cache = if versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    response.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache));
+    let response =
+        if fresh { response.finish() } else { response.content_type(asset.content_type).body(asset.bytes) };
+    Ok(secure(response))
+}
+
+/// Headers every page and asset carries.
+fn secure(mut response: HttpResponse) -> HttpResponse {
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}

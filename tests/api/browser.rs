@@ -1,0 +1,258 @@
+//! The web pages (SPEC section 4b) in a real headless Chromium: filing through the form, the
+//! checks made before sending, server errors beside their fields, English, and the status page.
+//! `UPDATE_SCREENSHOTS=1` also refreshes the screenshots in `docs/screenshots/`.
+
+use chrono::{Duration, FixedOffset, Utc};
+use serde_json::Value;
+
+use crate::browser_support::{Browser, Locale};
+use crate::helpers::{body, brn, incident_with_windows, spawn_app, TestApp};
+
+/// Fills every field of the form with a valid business claim for the messenger outage.
+async fn fill_valid_claim(browser: &Browser, incident: &str) {
+    browser.select("incident_id", incident).await;
+    browser.select("service", "messenger").await;
+    browser.click(r#"input[name="claimant.kind"][value="business"]"#).await;
+    browser.type_into("claimant.name", "한강치킨 마포점").await;
+    browser.type_into("claimant.business_registration_number", "220-81-62517").await;
+    browser.type_into("claimant.email", "owner@example.kr").await;
+    browser.type_into("claimant.phone", "010-1234-5678").await;
+    browser.set_value("loss_started_at", "2022-10-15T15:30").await;
+    browser.set_value("loss_ended_at", "2022-10-15T19:30").await;
+    browser.type_into("claimed_amount", "250,000").await;
+    browser.type_into("evidence.baseline_revenue", "1400000").await;
+    browser.type_into("evidence.outage_revenue", "900000").await;
+    browser.select("payout_account.bank_code", "004").await;
+    browser.type_into("payout_account.account_number", "123-456-789012").await;
+    browser.type_into("payout_account.holder", "김민지").await;
+}
+
+/// Every claim the API holds, as staff see them.
+async fn claims(app: &TestApp) -> Vec<Value> {
+    let response = app.get("/api/v1/claims", Some(&app.admin())).await;
+    assert_eq!(response.status(), 200);
+    body(response).await["items"].as_array().unwrap().clone()
+}
+
+/// Files the valid claim through the form and returns the reference the receipt shows.
+async fn file_through_the_form(app: &TestApp, browser: &Browser) -> String {
+    let incident = incident_with_windows(app).await;
+    browser.goto(&format!("{}/", app.address)).await;
+    fill_valid_claim(browser, &incident).await;
+    browser.click("#submit").await;
+    browser.wait_text("claim-reference").await
+}
+
+/// The status page's message once a lookup has failed (not the "checking" note before it).
+async fn lookup_failure(browser: &Browser) -> String {
+    let message = browser.wait_js("document.querySelector('#status-message.is-error:not([hidden])')").await;
+    assert!(!message.is_null());
+    browser.wait_text("status-message").await
+}
+
+#[tokio::test]
+async fn a_claim_filed_through_the_form_gets_a_reference_and_exists_in_the_api() {
+    let app = spawn_app().await;
+    let browser = Browser::start(Locale::Korean).await;
+
+    let reference = file_through_the_form(&app, &browser).await;
+
+    assert!(reference.starts_with("OC-") && reference.len() == 10, "reference {reference}");
+    let stored = claims(&app).await;
+    assert_eq!(stored.len(), 1);
+    let claim = &stored[0];
+    assert_eq!(claim["reference"], reference.as_str());
+    assert_eq!(claim["channel"], "web");
+    assert_eq!(claim["claimant"]["name"], "한강치킨 마포점");
+    assert_eq!(claim["claimant"]["business_registration_number"], "220-81-62517");
+    assert_eq!(claim["claimed_amount"], "250000");
+    assert_eq!(claim["evidence"]["baseline_revenue"], "1400000");
+    // Entered as Korea time: 15:30 KST is 06:30 UTC.
+    let started = chrono::DateTime::parse_from_rfc3339(claim["loss_started_at"].as_str().unwrap()).unwrap();
+    assert_eq!(started.with_timezone(&Utc).to_rfc3339(), "2022-10-15T06:30:00+00:00");
+    let status = browser.find("#claim-status").await;
+    assert_eq!(status.attr("data-status").await.unwrap().as_deref(), claim["status"].as_str());
+    assert_eq!(status.text().await.unwrap(), "확인 완료");
+    let link = browser.find("#status-link").await;
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert!(href.contains(&format!("/status?reference={reference}&token=ey")), "status link {href}");
+    assert_eq!(link.text().await.unwrap(), href, "the link is shown as plain text to copy");
+    assert!(browser.find("#copy-link").await.is_displayed().await.unwrap());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_wrong_check_digit_is_caught_in_the_browser_before_anything_is_sent() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let browser = Browser::start(Locale::Korean).await;
+    browser.goto(&format!("{}/", app.address)).await;
+    fill_valid_claim(&browser, &incident).await;
+    browser.type_into("claimant.business_registration_number", "220-81-62518").await;
+
+    browser.click("#submit").await;
+
+    let error = browser.wait_text("error-claimant.business_registration_number").await;
+    assert!(error.contains("사업자등록번호"), "error text {error}");
+    let field = browser.find(r#"[name="claimant.business_registration_number"]"#).await;
+    assert_eq!(field.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    let focused = browser.js("return document.activeElement.name;").await;
+    assert_eq!(focused, "claimant.business_registration_number", "focus moves to the field to fix");
+    let announced = browser.wait_js("document.getElementById('form-live').textContent").await;
+    assert!(announced.as_str().unwrap().contains("1개"), "announced {announced}");
+    assert!(browser.find("#error-summary").await.is_displayed().await.unwrap());
+    assert!(claims(&app).await.is_empty(), "nothing may reach the server");
+    // The page's check agrees with the server's on numbers the server's own function made.
+    for n in [0, 1, 7, 42, 12_345, 99_999] {
+        let number = brn(n);
+        let verdict = browser.js(&format!("return OutageClaims.validate.brn('{number}');")).await;
+        assert!(verdict.is_null(), "{number} refused: {verdict}");
+        let wrong = format!("{}{}", &number[..9], (number.as_bytes()[9] - b'0' + 1) % 10);
+        let verdict = browser.js(&format!("return OutageClaims.validate.brn('{wrong}');")).await;
+        assert_eq!(verdict, "invalid_check_digit", "{wrong}");
+    }
+    let verdict = browser.js("return OutageClaims.validate.brn('220-8162517');").await;
+    assert_eq!(verdict, "invalid_format");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_error_found_by_the_server_is_shown_beside_its_field() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let browser = Browser::start(Locale::Korean).await;
+    browser.goto(&format!("{}/", app.address)).await;
+    fill_valid_claim(&browser, &incident).await;
+    // The page leaves "not in the future" to the server: a claimant's clock may be wrong.
+    let kst = FixedOffset::east_opt(9 * 3600).unwrap();
+    let later =
+        |days| (Utc::now() + Duration::days(days)).with_timezone(&kst).format("%Y-%m-%dT%H:%M").to_string();
+    browser.set_value("loss_started_at", &later(2)).await;
+    browser.set_value("loss_ended_at", &later(3)).await;
+
+    browser.click("#submit").await;
+
+    let error = browser.wait_text("error-loss_started_at").await;
+    assert_eq!(error, "미래의 시각은 입력할 수 없습니다.");
+    let field = browser.find(r#"[name="loss_started_at"]"#).await;
+    assert_eq!(field.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    let summary = browser.wait_text("error-summary-list").await;
+    assert!(summary.contains("피해 시작 시각"), "summary {summary}");
+    assert!(!browser.find("#receipt").await.is_displayed().await.unwrap());
+    assert!(claims(&app).await.is_empty());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_form_is_korean_by_default_and_english_with_lang_en() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+
+    let browser = Browser::start(Locale::Korean).await;
+    browser.goto(&format!("{}/", app.address)).await;
+    assert_eq!(browser.js("return document.documentElement.lang;").await, "ko");
+    assert_eq!(browser.find("h1").await.text().await.unwrap(), "피해 보상 신청");
+    // Every field has a label, and no input is small enough for a phone to zoom into.
+    let unlabelled = browser
+        .js("return Array.from(document.querySelectorAll('#claim-form input:not([type=hidden]), \
+             #claim-form select, #claim-form textarea')).filter(function (e) { return !e.labels.length; \
+             }).map(function (e) { return e.name; });")
+        .await;
+    assert_eq!(unlabelled, serde_json::json!([]));
+    let smallest = browser
+        .js("return Math.min.apply(null, Array.from(document.querySelectorAll('#claim-form input, \
+             #claim-form select, #claim-form textarea')).map(function (e) { \
+             return parseFloat(getComputedStyle(e).fontSize); }));")
+        .await;
+    assert!(smallest.as_f64().unwrap() >= 16.0, "font size {smallest}");
+    browser.select("incident_id", &incident).await;
+    browser.select("service", "messenger").await;
+    browser.click(r#"input[name="claimant.kind"][value="individual"]"#).await;
+    let brn_field = browser.find(r#"[name="claimant.business_registration_number"]"#).await;
+    assert!(!brn_field.is_displayed().await.unwrap(), "individuals have no registration number");
+    browser.click(r#"input[name="claimant.kind"][value="business"]"#).await;
+    assert!(brn_field.is_displayed().await.unwrap());
+    browser.screenshot("claim-form-ko").await;
+    let switch = browser.find("#lang-switch").await;
+    assert_eq!(switch.text().await.unwrap(), "English");
+    switch.click().await.unwrap();
+    browser.wait_js("document.documentElement.lang === 'en'").await;
+    browser.close().await;
+
+    let browser = Browser::start(Locale::English).await;
+    browser.goto(&format!("{}/?lang=en", app.address)).await;
+    assert_eq!(browser.find("h1").await.text().await.unwrap(), "Outage compensation claim");
+    let label = browser.find(r#"label[for="claimant.business_registration_number"]"#).await;
+    assert_eq!(label.text().await.unwrap(), "Business registration number");
+    browser.select("incident_id", &incident).await;
+    browser.select("service", "messenger").await;
+    assert_eq!(
+        browser.find(r#"#service option[value="messenger"]"#).await.text().await.unwrap(),
+        "Messenger"
+    );
+    assert_eq!(browser.find("#lang-switch").await.text().await.unwrap(), "한국어");
+    browser.screenshot("claim-form-en").await;
+    browser.click("#submit").await;
+    assert_eq!(browser.wait_text("error-claimant.name").await, "This field is required.");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_status_page_shows_a_claim_filed_through_the_form() {
+    let app = spawn_app().await;
+    let browser = Browser::start(Locale::Korean).await;
+    let reference = file_through_the_form(&app, &browser).await;
+    let status_url = browser.find("#status-link").await.attr("href").await.unwrap().unwrap();
+
+    browser.click("#status-link").await;
+
+    assert_eq!(browser.wait_text("status-reference").await, reference);
+    let stored = claims(&app).await;
+    let status = browser.find("#status-value").await;
+    assert_eq!(status.attr("data-status").await.unwrap().as_deref(), stored[0]["status"].as_str());
+    assert_eq!(status.text().await.unwrap(), "확인 완료");
+    assert_eq!(browser.wait_text("status-claimed").await, "250,000원");
+    assert!(!browser.find("#status-paid").await.is_displayed().await.unwrap(), "not paid yet");
+
+    let token = status_url.split("token=").nth(1).unwrap().to_owned();
+    browser.goto(&format!("{}/status?reference={reference}&token=not-a-token", app.address)).await;
+    let message = lookup_failure(&browser).await;
+    assert!(message.contains("상태 확인 코드가 올바르지 않거나"), "message {message}");
+    browser.goto(&format!("{}/status?reference=OC-9999999&token={token}", app.address)).await;
+    let message = lookup_failure(&browser).await;
+    assert!(message.contains("찾을 수 없습니다"), "message {message}");
+
+    browser.goto(&format!("{}/status?lang=en&reference={reference}&token={token}", app.address)).await;
+    assert_eq!(browser.wait_text("status-value").await, "Verified");
+    assert_eq!(browser.wait_text("status-claimed").await, "250,000 KRW");
+    let switch = browser.find("#lang-switch").await.attr("href").await.unwrap().unwrap();
+    assert!(switch.contains("lang=ko") && switch.contains(&reference), "switch keeps the lookup: {switch}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn pages_and_assets_are_served_offline_with_strict_security_headers() {
+    let app = spawn_app().await;
+
+    let page = app.get("/", None).await;
+
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from elsewhere");
+    let script = html.split("src=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(script.starts_with("/assets/common.js?v="), "{script}");
+    let asset = app.get(&script, None).await;
+    assert_eq!(asset.status(), 200);
+    assert!(asset.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(asset.headers()["x-content-type-options"], "nosniff");
+    assert!(asset.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let english = app.get("/status?lang=en", None).await.text().await.unwrap();
+    assert!(english.contains("<html lang=\"en\">"));
+    assert_eq!(app.get("/assets/nothing.js", None).await.status(), 404);
+}
