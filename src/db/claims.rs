@@ -68,10 +68,10 @@ pub fn insert(conn: &mut DbConnection, rows: &[ClaimRow], windows: &[ClaimWindow
 
 /// Reserves `count` consecutive claim reference numbers and returns the first.
 pub fn reserve_references(conn: &mut DbConnection, count: i64) -> QueryResult<i64> {
-    let last: i64 = diesel::update(counters::table.find("claim_reference"))
+    let update = diesel::update(counters::table.find("claim_reference"))
         .set(counters::value.eq(counters::value + count))
-        .returning(counters::value)
-        .get_result(conn)?;
+        .returning(counters::value);
+    let last: i64 = crate::on_backend!(conn, |c| update.get_result(c))?;
     Ok(last - count + 1)
 }
 
@@ -92,16 +92,15 @@ pub fn find_duplicate(
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
-    claims::table
+    let query = claims::table
         .filter(claims::incident_id.eq(incident_id))
         .filter(claims::service.eq(service))
         .filter(claims::identity_key.eq(identity_key))
         .filter(claims::status.ne("withdrawn"))
         .filter(claims::loss_started_at.lt(end))
         .filter(claims::loss_ended_at.gt(start))
-        .select(claims::id)
-        .first(conn)
-        .optional()
+        .select(claims::id);
+    crate::on_backend!(conn, |c| query.first(c).optional())
 }
 
 pub fn find_by_external_ref(
