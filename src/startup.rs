@@ -9,6 +9,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
+use tracing::Instrument;
 
 use crate::config::Config;
 use crate::db;
@@ -60,7 +61,10 @@ impl Application {
                     req.extensions_mut().insert(RequestId(id.clone()));
                     let (method, path, started) =
                         (req.method().clone(), req.path().to_owned(), Instant::now());
-                    let response = srv.call(req);
+                    // Every log line written while serving the request, on this thread or on a
+                    // blocking one (see `AppState::run`), carries the id through this span.
+                    let span = tracing::info_span!("request", request_id = %id);
+                    let response = span.in_scope(|| srv.call(req));
                     async move {
                         let mut response = response.await?;
                         if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
@@ -74,7 +78,6 @@ impl Application {
                             );
                         }
                         tracing::info!(
-                            request_id = %id,
                             %method,
                             %path,
                             status = response.status().as_u16(),
@@ -86,6 +89,7 @@ impl Application {
                         }
                         Ok(response)
                     }
+                    .instrument(span)
                 })
                 .configure(crate::routes::configure)
         });

@@ -43,10 +43,21 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
+        self.blocking(move |pool| f(&mut *pool.get()?)).await
+    }
+
+    /// Runs `f` on a blocking thread with the pool, for work that manages its own transactions
+    /// (a bulk upload commits chunk by chunk). Log lines keep the request's span.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Pool) -> Result<T, ApiError> + Send + 'static,
+    {
         let pool = self.pool.clone();
+        let span = tracing::Span::current();
         web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            let _request = span.enter();
+            f(&pool)
         })
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?

@@ -53,12 +53,9 @@ pub async fn create(
     }
     let body = read_body(payload.into_inner(), limit).await?.freeze();
     let request = UploadRequest { filer, key, incident_id, format, body };
-    let pool = state.pool.clone();
     // The whole upload runs on one blocking thread: a short transaction per chunk, none held
     // across an await.
-    let outcome = web::block(move || upload::run(&pool, request))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))??;
+    let outcome = state.blocking(move |pool| upload::run(pool, request)).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/bulk-uploads/{}", outcome.upload.id)));
     if outcome.replayed {
