@@ -133,7 +133,22 @@ impl JwtKeys {
         };
         Ok(encode(&Header::new(self.algorithm), &claims, &self.encoding)?)
     }
+
+    /// The token a public filer gets with their claim: it reads that one claim and nothing else.
+    pub fn mint_status_token(&self, claim_id: &str) -> anyhow::Result<String> {
+        let sub = format!("claim:{claim_id}");
+        self.mint(&TokenRequest {
+            role: Role::Claimant,
+            sub: &sub,
+            org: None,
+            claim_id: Some(claim_id),
+            ttl: STATUS_TOKEN_TTL,
+        })
+    }
 }
+
+/// A status link stays good for the life of a compensation programme.
+const STATUS_TOKEN_TTL: Duration = Duration::from_secs(400 * 86_400);
 
 /// Parses a duration such as `90s`, `15m`, `8h`, `7d`.
 pub fn parse_ttl(text: &str) -> anyhow::Result<Duration> {

@@ -1,4 +1,4 @@
-//! The command line: `serve [--demo]`, `migrate`, `token`, `audit verify`, `schemas`.
+//! The command line: `serve [--demo]`, `migrate`, `token`, `audit verify`, `backup`, `schemas`.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -36,12 +36,16 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Mint a token signed with the configured key.
+    /// Mint a token signed with the configured key (`--claim ID` instead of a role: a new status
+    /// link token for one claim, e.g. after the key was rotated).
     Token {
-        #[arg(long, value_parser = ["admin", "finance", "partner", "claimant"])]
-        role: String,
-        #[arg(long)]
-        sub: String,
+        #[arg(long, value_parser = ["admin", "finance", "partner", "claimant"], required_unless_present = "claim")]
+        role: Option<String>,
+        #[arg(long, required_unless_present = "claim")]
+        sub: Option<String>,
+        /// The claim a status token reads.
+        #[arg(long, conflicts_with_all = ["role", "sub", "org"])]
+        claim: Option<String>,
         /// The partner organisation (required for partners).
         #[arg(long)]
         org: Option<String>,
@@ -53,6 +57,13 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Write a consistent copy of the database while the service runs (SQLite: a database
+    /// file; PostgreSQL: a pg_dump custom-format archive).
+    Backup {
+        /// Where to write it; must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Check (or with --write, refresh) the generated JSON Schemas and OpenAPI document.
     Schemas {
@@ -108,7 +119,12 @@ fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) }
             );
         }
-        Command::Token { role, sub, org, ttl } => {
+        Command::Token { claim: Some(claim), .. } => {
+            let claim = uuid::Uuid::parse_str(&claim).context("--claim must be a claim id")?;
+            println!("{}", config.jwt_keys(false)?.mint_status_token(&claim.to_string())?);
+        }
+        Command::Token { role, sub, org, ttl, claim: None } => {
+            let (Some(role), Some(sub)) = (role, sub) else { anyhow::bail!("--role and --sub are required") };
             let role = Role::parse(&role).context("unknown role")?;
             anyhow::ensure!(role != Role::Partner || org.is_some(), "a partner token needs --org");
             let keys = config.jwt_keys(false)?;
@@ -137,6 +153,10 @@ fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                     ExitCode::FAILURE
                 }
             });
+        }
+        Command::Backup { to } => {
+            db::backup::backup(&config.database_url, &to)?;
+            println!("backup written to {}", to.display());
         }
         Command::Schemas { dir, write } => {
             if write {

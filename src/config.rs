@@ -13,6 +13,8 @@
 //! - `DB_POOL_SIZE`: database connections per instance (default 16).
 //! - `PUBLIC_FILING`: `on` (default) or `off`: whether `POST /api/v1/claims` works without a token.
 //! - `PUBLIC_FILING_PER_MINUTE`: public filings allowed per client address and minute (default 30).
+//! - `TRUSTED_PROXIES`: comma-separated addresses of load balancers whose `X-Forwarded-For`
+//!   names the client (default none: the direct peer is the client).
 //! - `HTTP_WORKERS`: worker threads (default: one per core).
 //! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
 
@@ -39,6 +41,7 @@ pub struct Config {
     pub public_filing: bool,
     pub public_filing_per_minute: u32,
     pub log_json: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub http_workers: Option<usize>,
 }
 
@@ -76,7 +79,18 @@ impl Config {
             pool_size: u32::try_from(number("DB_POOL_SIZE", 16)?)?.max(2),
             public_filing: switch("PUBLIC_FILING", true)?,
             public_filing_per_minute: u32::try_from(number("PUBLIC_FILING_PER_MINUTE", 30)?)?,
-            log_json: get("LOG_FORMAT").is_some_and(|f| f == "json"),
+            log_json: match get("LOG_FORMAT").as_deref() {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => anyhow::bail!("LOG_FORMAT must be text or json, got {other:?}"),
+            },
+            trusted_proxies: get("TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse().with_context(|| format!("TRUSTED_PROXIES: {a:?} is not an IP address")))
+                .collect::<anyhow::Result<_>>()?,
             http_workers: get("HTTP_WORKERS")
                 .map(|_| number("HTTP_WORKERS", 1))
                 .transpose()?

@@ -2,6 +2,7 @@
 //! authentication and the bridge from async handlers to synchronous database work.
 
 pub mod auth;
+pub mod client_ip;
 pub mod error;
 pub mod extract;
 pub mod metrics;

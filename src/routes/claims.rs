@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::auth::{JwtKeys, TokenRequest};
+use crate::auth::JwtKeys;
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
 use crate::domain::role::Role;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
@@ -16,9 +16,6 @@ use crate::usecases::claims::read::{self, ClaimQuery};
 use crate::usecases::claims::view;
 use crate::usecases::idempotency::{self, IdempotencyKey};
 use crate::usecases::parse_id;
-
-/// How long a status token reads its claim: long enough to see it paid.
-const STATUS_TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(400 * 86_400);
 
 /// The `Idempotency-Key` header, when sent.
 pub fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError> {
@@ -49,15 +46,7 @@ pub fn answer(answer: idempotency::Answer, location: Option<String>) -> HttpResp
 fn render(keys: &JwtKeys, public: bool, filed: &FiledClaim) -> Result<(u16, serde_json::Value), ApiError> {
     let mut claim = view(&filed.row, &filed.windows, false);
     if public {
-        let sub = format!("claim:{}", claim.id);
-        let request = TokenRequest {
-            role: Role::Claimant,
-            sub: &sub,
-            org: None,
-            claim_id: Some(&claim.id),
-            ttl: STATUS_TOKEN_TTL,
-        };
-        claim.status_token = Some(keys.mint(&request).map_err(ApiError::Internal)?);
+        claim.status_token = Some(keys.mint_status_token(&claim.id).map_err(ApiError::Internal)?);
     }
     Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
 }
@@ -72,7 +61,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let filer = Filer::for_actor(actor.as_ref())?;
     let public = actor.is_none();
-    let client = req.peer_addr().map(|a| a.ip());
+    let client = crate::http::client_ip::client_ip(&req, &state.config.trusted_proxies);
     if public {
         if !state.config.public_filing {
             return Err(ApiError::Unauthorized("public filing is off: a bearer token is required".into()));

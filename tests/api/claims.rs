@@ -343,3 +343,39 @@ async fn public_filing_can_be_switched_off() {
     let incident = incident_with_windows(&app).await;
     problem(app.post("/api/v1/claims", None, &claim_body(&incident)).await, 401).await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_counts_each_forwarded_client() {
+    let app = spawn_app_with(&[("PUBLIC_FILING_PER_MINUTE", "1"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let incident = incident_with_windows(&app).await;
+    let file = |n: u32, forwarded_for: &'static str| {
+        let mut claim = claim_body(&incident);
+        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        app.client
+            .post(format!("{}/api/v1/claims", app.address))
+            .header("X-Forwarded-For", forwarded_for)
+            .json(&claim)
+            .send()
+    };
+    assert_eq!(file(0, "198.51.100.1").await.unwrap().status(), 201);
+    assert_eq!(file(1, "198.51.100.2").await.unwrap().status(), 201, "another client behind the proxy");
+    assert_eq!(file(2, "198.51.100.1").await.unwrap().status(), 429, "the first client again");
+    // A forged leftmost entry does not make a new client: the proxy appended the real one.
+    assert_eq!(file(3, "203.0.113.5, 198.51.100.2").await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn an_operator_can_issue_a_new_status_token_for_a_claim() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let claim = body(app.post("/api/v1/claims", None, &claim_body(&incident)).await).await;
+    let id = claim["id"].as_str().unwrap();
+
+    let minted = app.cli(&["token", "--claim", id]);
+    assert!(minted.status.success(), "{}", String::from_utf8_lossy(&minted.stderr));
+    let token = String::from_utf8(minted.stdout).unwrap();
+    let read = app.get(&format!("/api/v1/claims/{id}"), Some(token.trim())).await;
+    assert_eq!(read.status(), 200);
+    let refused = app.cli(&["token", "--claim", "not-a-claim"]);
+    assert!(!refused.status.success());
+}
