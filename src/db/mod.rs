@@ -4,6 +4,7 @@
 //! `MultiConnection::establish` (which tries every backend in turn and hides the real error).
 
 pub mod audit;
+pub mod backup;
 pub mod batches;
 pub mod bulk;
 pub mod claims;
@@ -91,6 +92,11 @@ impl DatabaseUrl {
         self.backend
     }
 
+    /// What the driver is given: the URL for PostgreSQL, the file path for SQLite.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
     /// The SQLite file, for SQLite URLs.
     pub fn sqlite_path(&self) -> Option<&str> {
         (self.backend == Backend::Sqlite).then_some(self.target.as_str())
@@ -149,8 +155,10 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
-/// Builds the pool. Connections are opened lazily so the service starts (and `/readyz` reports
-/// 503) while the database is unreachable.
+/// Builds the pool. Connections are opened lazily: when the database goes away, requests and
+/// `/readyz` answer 503 and the pool reconnects once it is back, with no restart. (At start
+/// the migrations need the database; `serve` exits when it is unreachable, for the supervisor
+/// to retry.)
 pub fn pool(url: &DatabaseUrl, size: u32) -> Pool {
     r2d2::Pool::builder()
         .max_size(size)
