@@ -15,7 +15,7 @@ use crate::helpers::{
 };
 
 /// Every column of SPEC section 7, in its order.
-const COLUMNS: [&str; 18] = [
+pub(crate) const COLUMNS: [&str; 18] = [
     "external_ref",
     "claimant_kind",
     "name",
@@ -36,10 +36,10 @@ const COLUMNS: [&str; 18] = [
     "description",
 ];
 
-type Row = BTreeMap<&'static str, String>;
+pub(crate) type Row = BTreeMap<&'static str, String>;
 
 /// A valid business claim; `n` makes the business, its email and its external_ref distinct.
-fn row(n: u32) -> Row {
+pub(crate) fn row(n: u32) -> Row {
     [
         ("external_ref", format!("ref-{n}")),
         ("claimant_kind", "business".into()),
@@ -69,7 +69,7 @@ fn with(mut row: Row, changes: &[(&'static str, &str)]) -> Row {
     row
 }
 
-fn csv(columns: &[&str], rows: &[Row]) -> String {
+pub(crate) fn csv(columns: &[&str], rows: &[Row]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(columns).unwrap();
     for row in rows {
@@ -97,7 +97,7 @@ async fn upload(
     request.body(body).send().await.unwrap()
 }
 
-async fn upload_csv(app: &TestApp, incident: &str, key: &str, text: &str) -> Value {
+pub(crate) async fn upload_csv(app: &TestApp, incident: &str, key: &str, text: &str) -> Value {
     let response = upload(app, incident, Some(key), "text/csv", text.as_bytes().to_vec()).await;
     assert_eq!(response.status(), 201);
     body(response).await

@@ -36,7 +36,7 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     keys: JwtKeys,
-    _db: TestDb,
+    _db: std::sync::Arc<TestDb>,
 }
 
 /// Creates a fresh database: a SQLite file in a temporary directory, or a new PostgreSQL
@@ -88,8 +88,31 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let app = Application::build(config, listener).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-    TestApp { address, database_url, client, keys, _db: db }
+    TestApp { address, database_url, client: client(), keys, _db: std::sync::Arc::new(db) }
+}
+
+/// A client for a server that the test runs as a separate process (see `resilience`); the
+/// database outlives the processes, which may come and go.
+pub fn attach(address: String, database_url: String, db: TestDb) -> TestApp {
+    let keys = test_config(&database_url, &[]).jwt_keys(false).expect("keys");
+    TestApp { address, database_url, client: client(), keys, _db: std::sync::Arc::new(db) }
+}
+
+impl TestApp {
+    /// The same database and keys, served by another instance at `address`.
+    pub fn at(&self, address: &str) -> TestApp {
+        TestApp {
+            address: address.to_owned(),
+            database_url: self.database_url.clone(),
+            client: client(),
+            keys: self.keys.clone(),
+            _db: self._db.clone(),
+        }
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client")
 }
 
 impl TestApp {

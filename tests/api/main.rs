@@ -18,6 +18,7 @@ mod incidents;
 mod payouts;
 mod policies;
 mod reports;
+mod resilience;
 mod schemas;
 mod settlement;
 mod windows;
