@@ -100,7 +100,9 @@ pub fn find_duplicate(
         .filter(claims::loss_started_at.lt(end))
         .filter(claims::loss_ended_at.gt(start))
         .select(claims::id);
-    crate::on_backend!(conn, |c| query.first(c).optional())
+    // At most a few rows, loaded without `LIMIT ?`: SQLite re-prepares a statement whose LIMIT
+    // is a bound parameter at every execution, and this runs for every filing.
+    crate::on_backend!(conn, |c| query.load::<String>(c)).map(|ids| ids.into_iter().next())
 }
 
 pub fn find_by_external_ref(
@@ -114,8 +116,9 @@ pub fn find_by_external_ref(
         .filter(claims::owner.eq(owner))
         .filter(claims::external_ref.eq(external_ref))
         .select(claims::id)
-        .first(conn)
-        .optional()
+        // Unique, so no LIMIT needed (see `find_duplicate` for why there is none).
+        .load::<String>(conn)
+        .map(|ids| ids.into_iter().next())
 }
 
 /// The window overlaps of these claims.

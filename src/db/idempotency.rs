@@ -18,7 +18,13 @@ pub struct IdempotencyRow {
 }
 
 pub fn find(conn: &mut DbConnection, scope: &str, key: &str) -> QueryResult<Option<IdempotencyRow>> {
-    idempotency_keys::table.find((scope, key)).select(IdempotencyRow::as_select()).first(conn).optional()
+    // By primary key, so no LIMIT: on the filing hot path, and SQLite re-prepares statements
+    // whose LIMIT is a bound parameter at every execution.
+    idempotency_keys::table
+        .find((scope, key))
+        .select(IdempotencyRow::as_select())
+        .load(conn)
+        .map(|rows| rows.into_iter().next())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &IdempotencyRow) -> QueryResult<()> {
