@@ -127,6 +127,11 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// One message of `lang`, for text the server renders itself (the finance page).
+pub fn text(key: &str, lang: Lang) -> Option<&'static str> {
+    SCRIPT.iter().find(|entry| entry.0 == key).map(|entry| lang.pick(entry))
+}
+
 /// The messages of `lang` as a JSON object, safe to place inside a `<script>` data block.
 pub fn json(lang: Lang) -> String {
     let map: serde_json::Map<String, serde_json::Value> =

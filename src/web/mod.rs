@@ -1,11 +1,15 @@
-//! The merchant web pages (SPEC section 4b): the claim form at `/` and the status lookup at
-//! `/status`, Korean by default and English with `?lang=en`.
+//! The web pages (SPEC section 4b): the claim form at `/` and the status lookup at `/status`
+//! for claimants, and the finance page at `/finance` (see [`finance`]); Korean by default and
+//! English with `?lang=en`.
 //!
 //! Everything is embedded in the binary (HTML templates, CSS, JS, the icon), so the pages work
-//! offline and need no CDN. The pages only call the public API from the browser; they hold no
-//! logic of their own beyond mirroring the server's checks for quicker feedback.
+//! offline and need no CDN. The claimant pages only call the public API from the browser; they
+//! hold no logic of their own beyond mirroring the server's checks for quicker feedback. The
+//! finance page has no script at all: the server renders it, charts included.
 
 mod assets;
+mod charts;
+mod finance;
 mod i18n;
 mod messages;
 mod render;
@@ -27,7 +31,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(claim_form)))
         .service(web::resource("/status").route(web::get().to(status_page)))
-        .service(web::resource("/assets/{name}").route(web::get().to(asset)));
+        .service(web::resource("/assets/{name}").route(web::get().to(asset)))
+        .configure(finance::configure);
 }
 
 async fn claim_form(req: HttpRequest) -> HttpResponse {
@@ -40,16 +45,24 @@ async fn status_page(req: HttpRequest) -> HttpResponse {
 
 fn page(page: Page, req: &HttpRequest) -> HttpResponse {
     let lang = Lang::from_query(req.query_string());
+    // The status link carries a token in its query: never send it on as a referrer.
+    // Pages name their assets by content hash, so a page must be revalidated to pick up a
+    // new build; the assets themselves can then be cached for good.
+    html(render::page(page, lang), "no-referrer", "no-cache")
+}
+
+/// An HTML page under the strict CSP, with the headers every page carries.
+fn html<B>(body: B, referrer_policy: &'static str, cache: &'static str) -> HttpResponse
+where
+    B: actix_web::body::MessageBody + 'static,
+{
     let mut response = HttpResponse::Ok();
     response
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
-        // The status link carries a token in its query: never send it on as a referrer.
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        // Pages name their assets by content hash, so a page must be revalidated to pick up a
-        // new build; the assets themselves can then be cached for good.
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    secure(response.body(render::page(page, lang)))
+        .insert_header((header::REFERRER_POLICY, referrer_policy))
+        .insert_header((header::CACHE_CONTROL, cache));
+    secure(response.body(body))
 }
 
 /// `GET /assets/{name}`: embedded files, immutable under their versioned URL.

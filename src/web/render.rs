@@ -104,7 +104,7 @@ fn render(page: Page, lang: Lang) -> String {
 }
 
 /// Escapes text for HTML content and double-quoted attributes.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

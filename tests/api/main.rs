@@ -11,6 +11,7 @@ mod browser_support;
 mod bulk;
 mod claim_lifecycle;
 mod claims;
+mod finance_page;
 mod health;
 mod helpers;
 mod idempotency;

@@ -1,0 +1,160 @@
+//! The finance page at `/finance` (GitHub issue 7): sign in with a finance token, read an
+//! incident's summary with charts the server draws as SVG, and approve or export its payout
+//! batches. Rendered on the server with no script, under the same CSP as the claimant pages.
+//!
+//! It is a thin face over the API's own code: tokens go through [`crate::auth::JwtKeys::verify`],
+//! numbers through the reports and batch use cases, approval through
+//! [`crate::usecases::payouts::decide::approve`] (so four eyes hold here too) and export through
+//! the API's export handler (the same bytes and headers). Outcomes come back as a notice key from
+//! a fixed list in the redirect, never as text taken from the request.
+
+mod data;
+mod html;
+mod links;
+mod session;
+mod tables;
+mod text;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::i18n::Lang;
+use crate::http::auth::Authenticated;
+use crate::http::extract::ValidQuery;
+use crate::http::state::AppState;
+use crate::http::ApiError;
+use crate::routes::payouts::{export as api_export, ExportQuery};
+use crate::usecases::parse_id;
+use crate::usecases::payouts::{decide, load as load_batch};
+
+/// Mounts the page and its actions.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/finance").route(web::get().to(page)))
+        .service(web::resource("/finance/session").route(web::post().to(sign_in)))
+        .service(web::resource("/finance/session/delete").route(web::post().to(sign_out)))
+        .service(web::resource("/finance/batches/{id}/approve").route(web::post().to(approve)))
+        .service(web::resource("/finance/batches/{id}/export.csv").route(web::get().to(export)));
+}
+
+/// The page: `same-origin` referrers (not the claimant pages' `no-referrer`), because browsers
+/// send `Origin: null` on form posts from a `no-referrer` page, and the POSTs need their origin
+/// for the cross-site check. `no-store`: financial data stays out of caches.
+fn html_page(body: String) -> HttpResponse {
+    super::html(body, "same-origin", "no-store")
+}
+
+/// 303 to the page (after a POST, so a reload never repeats it), with secure headers.
+fn see_other(location: &str) -> HttpResponse {
+    super::secure(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+}
+
+fn query_value(query: &str, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// `GET /finance`: the sign-in form, or the dashboard of `?incident_id=` (default the first).
+async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let query = req.query_string();
+    let lang = Lang::from_query(query);
+    let notice = query_value(query, "notice").and_then(|key| text::notice(&key));
+    let Some(actor) = session::actor(&req, &state.keys) else {
+        if !session::has_cookie(&req) {
+            return Ok(html_page(html::sign_in(lang, notice)));
+        }
+        // A cookie whose token no longer verifies (expired, key changed) is removed.
+        let mut response = html_page(html::sign_in(lang, notice.or(Some("notice.expired"))));
+        if let Some(clear) = session::clear_cookie(session::is_https(&req)) {
+            response.headers_mut().append(header::SET_COOKIE, clear);
+        }
+        return Ok(response);
+    };
+    let incident = query_value(query, "incident_id").map(|id| parse_id(&id)).transpose()?;
+    let dashboard = state.read(move |conn| data::load(conn, &actor, incident)).await?;
+    Ok(html_page(html::dashboard(lang, notice, &dashboard)))
+}
+
+/// `POST /finance/session` (`token=`): finance tokens only; the cookie lives as long as the token.
+async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    session::same_origin(&req)?;
+    let lang = Lang::from_query(req.query_string());
+    let token = form_urlencoded::parse(&body).find(|(k, _)| k == "token").map(|(_, v)| v.trim().to_owned());
+    let verified =
+        token.as_deref().map_or(Err(session::Refusal::Invalid), |t| session::verify(&state.keys, t));
+    let refused = |key| Ok(see_other(&links::finance_url(None, Some(key), lang)));
+    match verified {
+        Err(session::Refusal::NotFinance) => refused("signin_role"),
+        Err(session::Refusal::Invalid) => refused("signin_invalid"),
+        Ok(_) => {
+            let token = token.unwrap_or_default();
+            let left = session::remaining_seconds(&token, chrono::Utc::now().timestamp());
+            let cookie = left.and_then(|left| session::set_cookie(&token, left, session::is_https(&req)));
+            let Some(cookie) = cookie else { return refused("signin_invalid") };
+            let mut response = see_other(&links::finance_url(None, None, lang));
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            Ok(response)
+        }
+    }
+}
+
+/// `POST /finance/session/delete`: forgets the token.
+async fn sign_out(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    session::same_origin(&req)?;
+    let lang = Lang::from_query(req.query_string());
+    let mut response = see_other(&links::finance_url(None, Some("signed_out"), lang));
+    if let Some(clear) = session::clear_cookie(session::is_https(&req)) {
+        response.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    Ok(response)
+}
+
+/// `POST /finance/batches/{id}/approve`: the API's approve use case, its refusal as a notice.
+async fn approve(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    session::same_origin(&req)?;
+    let lang = Lang::from_query(req.query_string());
+    let Some(actor) = session::actor(&req, &state.keys) else {
+        return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
+    };
+    let id = parse_id(&path)?;
+    let (who, batch_id) = (actor.audit_name(), id.clone());
+    let (incident, notice) = match state.write(move |conn| decide::approve(conn, &actor, &batch_id)).await {
+        Ok(batch) => (Some(batch.incident_id), "approved"),
+        Err(ApiError::NotFound) => (None, "not_found"),
+        // The use case refused: say why, reading the batch only to pick the message.
+        Err(ApiError::Conflict { .. }) => {
+            let batch = state.read(move |conn| load_batch(conn, &id)).await?;
+            let notice = if batch.created_by == who { "four_eyes" } else { "not_calculated" };
+            (Some(batch.incident_id), notice)
+        }
+        Err(other) => return Err(other),
+    };
+    Ok(see_other(&links::finance_url(incident.as_deref(), Some(notice), lang)))
+}
+
+/// `GET /finance/batches/{id}/export.csv`: the API's export handler, called as the signed-in
+/// finance user, so the file, its headers and its audit event are exactly the API's.
+async fn export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = Lang::from_query(req.query_string());
+    let Some(actor) = session::actor(&req, &state.keys) else {
+        return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
+    };
+    let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
+    let query = ValidQuery(ExportQuery { bom: Some(bom) });
+    match api_export(state, Authenticated(actor), path, query).await {
+        Err(ApiError::Conflict { .. }) => {
+            Ok(see_other(&links::finance_url(None, Some("not_exportable"), lang)))
+        }
+        answer => answer,
+    }
+}
