@@ -23,10 +23,17 @@ work=$(mktemp -d)
 server=
 db=
 pg=postgres://postgres@127.0.0.1:5432
+# Runs on every exit; its own failures must not change the drill's verdict (under `set -e` a
+# killed server's status from `wait` would otherwise become the script's exit code).
 cleanup() {
-    [ -n "$server" ] && kill -9 "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    [ -n "$db" ] && dropdb -h 127.0.0.1 -U postgres --if-exists "$db"
+    local status=$?
+    if [ -n "$server" ]; then
+        kill -9 "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    if [ -n "$db" ]; then dropdb -h 127.0.0.1 -U postgres --if-exists "$db" || true; fi
     rm -rf "$work"
+    exit "$status"
 }
 trap cleanup EXIT
 
