@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use schemars::gen::{SchemaGenerator, SchemaSettings};
-use schemars::schema::RootSchema;
+use schemars::schema::{InstanceType, RootSchema, SchemaObject};
+use schemars::visit::{self, Visitor};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
@@ -38,7 +39,8 @@ pub struct Operation {
     pub id: &'static str,
     pub summary: &'static str,
     pub access: Access,
-    pub query: &'static [(&'static str, &'static str)],
+    /// The query string, as the struct the handler parses it into.
+    pub query: Option<SchemaFn>,
     pub request: Option<SchemaFn>,
     pub status: u16,
     pub response: Option<SchemaFn>,
@@ -48,6 +50,8 @@ pub struct Operation {
     pub consumes: &'static [&'static str],
     /// Request headers: `(name, required)`.
     pub headers: &'static [(&'static str, bool)],
+    /// What the request body's schema alone does not say.
+    pub body_note: Option<&'static str>,
     /// Error answers beyond the ones every operation of its kind has.
     pub errors: &'static [(&'static str, &'static str)],
 }
@@ -56,20 +60,64 @@ fn schema<T: JsonSchema>(gen: &mut SchemaGenerator) -> schemars::schema::Schema 
     gen.subschema_for::<T>()
 }
 
+/// Free text may hold any character but U+0000, which every body, query and file refuses
+/// (`crate::http::extract::refuse_nul`): PostgreSQL cannot store it.
+const NO_NUL_PATTERN: &str = "^[^\\u0000]*$";
+
+/// States what the parsers enforce beyond the Rust types: the range of every fixed-width
+/// integer (`"format": "uint32"` and so on) as `minimum` and `maximum`, and the refusal of
+/// U+0000 in every string that has no pattern, format or enumeration of its own.
+#[derive(Debug, Clone)]
+struct ParserRules;
+
+impl Visitor for ParserRules {
+    fn visit_schema_object(&mut self, schema: &mut SchemaObject) {
+        let bounds = match schema.format.as_deref() {
+            Some("uint8") => Some((0.0, f64::from(u8::MAX))),
+            Some("uint16") => Some((0.0, f64::from(u16::MAX))),
+            Some("uint32") => Some((0.0, f64::from(u32::MAX))),
+            Some("int32") => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
+            _ => None,
+        };
+        let is_string = schema.instance_type == Some(InstanceType::String.into());
+        let unconstrained = schema.format.is_none()
+            && schema.enum_values.is_none()
+            && schema.string.as_ref().is_none_or(|s| s.pattern.is_none());
+        if is_string && unconstrained {
+            schema.string().pattern = Some(NO_NUL_PATTERN.to_owned());
+        }
+        if let Some((min, max)) = bounds {
+            let number = schema.number();
+            number.minimum = Some(number.minimum.map_or(min, |m| m.max(min)));
+            number.maximum = Some(number.maximum.map_or(max, |m| m.min(max)));
+        }
+        visit::visit_schema_object(self, schema);
+    }
+}
+
+/// The schema settings of every generated document, with [`ParserRules`].
+fn settings(base: SchemaSettings) -> SchemaSettings {
+    base.with_visitor(ParserRules)
+}
+
 const STAFF: &[Role] = &[Role::Admin, Role::Finance];
 const ADMIN: &[Role] = &[Role::Admin];
 const ANY: &[Role] = &[Role::Admin, Role::Finance, Role::Partner, Role::Claimant];
 const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
 const BULK_READERS: &[Role] = &[Role::Admin, Role::Finance, Role::Partner];
-const PAGE: &[(&str, &str)] = &[("limit", "integer"), ("cursor", "string")];
 const JSON: &str = "application/json";
 const CSV: &str = "text/csv";
 
 /// Every operation the service answers, in document order.
 pub fn operations() -> Vec<Operation> {
-    use crate::http::page::Page;
+    use crate::http::page::{Page, PageQuery};
+    use crate::http::query::SeqParam;
+    use crate::routes::bulk::UploadQuery;
+    use crate::routes::payouts::{BatchQuery, ExportQuery};
     use crate::usecases::audit::AuditEventView;
+    use crate::usecases::audit::AuditQuery;
     use crate::usecases::bulk::BulkUploadView;
+    use crate::usecases::claims::read::ClaimQuery;
     use crate::usecases::claims::ClaimView;
     use crate::usecases::incidents::IncidentView;
     use crate::usecases::payouts::lines::LineView;
@@ -83,13 +131,14 @@ pub fn operations() -> Vec<Operation> {
         id,
         summary,
         access,
-        query: &[],
+        query: None,
         request: None,
         status: 200,
         response: None,
         produces: JSON,
         consumes: &[JSON],
         headers: &[],
+        body_note: None,
         errors: &[],
     };
     vec![
@@ -117,7 +166,7 @@ pub fn operations() -> Vec<Operation> {
             ..op("get", "/api/v1/openapi.json", "openapi", "This document", Access::Public)
         },
         Operation {
-            query: PAGE,
+            query: Some(schema::<PageQuery>),
             response: Some(schema::<Page<IncidentView>>),
             ..op(
                 "get",
@@ -190,15 +239,7 @@ pub fn operations() -> Vec<Operation> {
             ..op("get", "/api/v1/policies/{id}", "getPolicy", "One policy", Access::Roles(STAFF))
         },
         Operation {
-            query: &[
-                ("limit", "integer"),
-                ("cursor", "string"),
-                ("incident_id", "string"),
-                ("status", "string"),
-                ("service", "string"),
-                ("channel", "string"),
-                ("reference", "string"),
-            ],
+            query: Some(schema::<ClaimQuery>),
             response: Some(schema::<Page<ClaimView>>),
             ..op("get", "/api/v1/claims", "listClaims", "Claims the caller may see", Access::Roles(ANY))
         },
@@ -207,7 +248,10 @@ pub fn operations() -> Vec<Operation> {
             status: 201,
             response: Some(schema::<ClaimView>),
             headers: &[("Idempotency-Key", false)],
-            errors: &[("429", "Too many public filings from this client")],
+            errors: &[
+                ("403", "A staff token: staff do not file claims"),
+                ("429", "Too many public filings from this client"),
+            ],
             ..op(
                 "post",
                 "/api/v1/claims",
@@ -265,7 +309,7 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
-            query: &[("limit", "integer"), ("cursor", "string"), ("incident_id", "string")],
+            query: Some(schema::<BatchQuery>),
             response: Some(schema::<Page<BatchView>>),
             ..op("get", "/api/v1/payout-batches", "listPayoutBatches", "Payout batches, optionally of one incident", Access::Roles(STAFF))
         },
@@ -280,7 +324,7 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
-            query: PAGE,
+            query: Some(schema::<PageQuery<SeqParam>>),
             response: Some(schema::<Page<LineView>>),
             ..op(
                 "get",
@@ -321,7 +365,7 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
-            query: &[("bom", "boolean")],
+            query: Some(schema::<ExportQuery>),
             response: Some(schema::<CsvText>),
             produces: CSV,
             errors: &[("409", "The batch is not approved")],
@@ -346,13 +390,7 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
-            query: &[
-                ("limit", "integer"),
-                ("cursor", "string"),
-                ("entity_type", "string"),
-                ("entity_id", "string"),
-                ("action", "string"),
-            ],
+            query: Some(schema::<AuditQuery>),
             response: Some(schema::<Page<AuditEventView>>),
             ..op(
                 "get",
@@ -363,13 +401,16 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
-            query: &[("incident_id", "string")],
+            query: Some(schema::<UploadQuery>),
             request: Some(schema::<Vec<BulkRow>>),
             consumes: &[CSV, JSON],
             status: 201,
             response: Some(schema::<BulkUploadView>),
             headers: &[("Idempotency-Key", true)],
-            errors: &[("428", "Idempotency-Key header missing")],
+            body_note: Some(
+                "Rows are checked one by one: a row that does not match the bulk-row schema is not \
+                 refused but reported in errors.csv, and the valid rows become claims.",
+            ),
             ..op(
                 "post",
                 "/api/v1/bulk-uploads",
@@ -436,7 +477,7 @@ pub struct Status {
 
 /// Request bodies published as standalone JSON Schemas: `(file stem, schema)`.
 pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
-    let settings = SchemaSettings::draft2019_09();
+    let settings = settings(SchemaSettings::draft2019_09());
     let root = |f: fn(SchemaGenerator) -> RootSchema| f(settings.clone().into_generator());
     vec![
         ("incident.request", root(|g| g.into_root_schema_for::<NewIncidentInput>())),
@@ -457,13 +498,18 @@ fn problem_response(gen: &mut SchemaGenerator, description: &str) -> Value {
 
 /// The OpenAPI 3.0 document of the whole API.
 pub fn openapi() -> Value {
-    let mut gen = SchemaSettings::openapi3().into_generator();
+    let mut gen = settings(SchemaSettings::openapi3()).into_generator();
     let mut paths = Map::new();
-    for op in operations() {
+    let all = operations();
+    for op in &all {
         let mut responses = Map::new();
         let mut success = json!({"description": "Success"});
         if let Some(response) = op.response {
             success["content"] = json!({ op.produces: {"schema": response(&mut gen)} });
+        }
+        let links = links_from(op, &all);
+        if !links.is_empty() {
+            success["links"] = Value::Object(links);
         }
         responses.insert(op.status.to_string(), success);
         let mut errors =
@@ -489,13 +535,9 @@ pub fn openapi() -> Value {
         for (code, description) in errors {
             responses.insert(code.to_owned(), problem_response(&mut gen, description));
         }
-        let mut parameters: Vec<Value> = op
-            .query
-            .iter()
-            .map(|(name, kind)| json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}}))
-            .collect();
+        let mut parameters = op.query.map(query_parameters).unwrap_or_default();
         for (name, required) in op.headers {
-            parameters.push(json!({"name": name, "in": "header", "required": required, "schema": {"type": "string", "maxLength": 255}}));
+            parameters.push(json!({"name": name, "in": "header", "required": required, "schema": {"type": "string", "pattern": crate::usecases::idempotency::KEY_PATTERN}}));
         }
         for name in path_parameters(op.path) {
             parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
@@ -527,14 +569,21 @@ pub fn openapi() -> Value {
                 })
                 .collect();
             operation["requestBody"] = json!({"required": true, "content": content});
+            if let Some(note) = op.body_note {
+                operation["requestBody"]["description"] = json!(note);
+            }
         }
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation;
     }
+    // A generator applies its visitors to root schemas only; these are taken out one by one.
     let schemas: Map<String, Value> = gen
         .take_definitions()
         .into_iter()
-        .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))
+        .map(|(name, mut schema)| {
+            ParserRules.visit_schema(&mut schema);
+            (name, serde_json::to_value(schema).unwrap_or(Value::Null))
+        })
         .collect();
     json!({
         "openapi": "3.0.3",
@@ -549,6 +598,54 @@ pub fn openapi() -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
         }
     })
+}
+
+/// OpenAPI links from an operation that creates a resource (201 with the new `id`) to every
+/// operation on that resource: `POST /claims` leads to `GET /claims/{id}`, its withdrawal and
+/// so on. Clients and fuzzers follow them to reach the created resource.
+fn links_from(op: &Operation, all: &[Operation]) -> Map<String, Value> {
+    if op.status != 201 {
+        return Map::new();
+    }
+    let prefix = format!("{}/{{id}}", op.path);
+    all.iter()
+        .filter(|target| target.path.starts_with(&prefix) && path_parameters(target.path) == ["id"])
+        .map(|target| {
+            let link = json!({"operationId": target.id, "parameters": {"id": "$response.body#/id"}});
+            (target.id.to_owned(), link)
+        })
+        .collect()
+}
+
+/// One query parameter per field of the struct a handler parses its query string into, with
+/// that field's schema (types, ranges, formats, enumerations) inlined.
+fn query_parameters(query: SchemaFn) -> Vec<Value> {
+    let mut gen = settings(SchemaSettings::openapi3()).with(|s| s.inline_subschemas = true).into_generator();
+    let mut schema = query(&mut gen);
+    ParserRules.visit_schema(&mut schema);
+    let schema = serde_json::to_value(schema).unwrap_or(Value::Null);
+    let required: Vec<&str> =
+        schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let Some(properties) = schema["properties"].as_object() else { return Vec::new() };
+    properties
+        .iter()
+        .map(|(name, field)| {
+            let mut field = field.as_object().cloned().unwrap_or_default();
+            // An absent parameter is the `None` of an `Option`; a query has no null.
+            field.remove("nullable");
+            let description = field.remove("description");
+            let mut parameter = json!({
+                "name": name,
+                "in": "query",
+                "required": required.contains(&name.as_str()),
+                "schema": field,
+            });
+            if let Some(description) = description {
+                parameter["description"] = description;
+            }
+            parameter
+        })
+        .collect()
 }
 
 /// The `{name}` parameters of a path template.

@@ -18,6 +18,7 @@ const MAX_LOSS_DAYS: i64 = 366;
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClaimInput {
+    #[schemars(schema_with = "crate::domain::id::schema")]
     pub incident_id: String,
     pub service: ServiceSlug,
     #[validate(nested)]
@@ -200,9 +201,9 @@ impl ClaimDraft {
         if let Err(e) = input.validate() {
             crate::domain::validation::validator_errors("", &e).into_iter().for_each(|e| errors.push(e));
         }
-        let incident_id = match uuid::Uuid::parse_str(&input.incident_id) {
-            Ok(id) => id.to_string(),
-            Err(_) => {
+        let incident_id = match crate::domain::id::parse(&input.incident_id) {
+            Some(id) => id,
+            None => {
                 errors.add("incident_id", "invalid_id", "must be an incident id");
                 String::new()
             }

@@ -6,6 +6,7 @@ pub mod claim;
 pub mod claim_input;
 pub mod claimant;
 pub mod csv_cell;
+pub mod id;
 pub mod interval;
 pub mod money;
 pub mod payout;

@@ -88,8 +88,10 @@ impl schemars::JsonSchema for Currency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DecimalString(Decimal);
 
-/// Pattern of [`DecimalString`], also published in the JSON Schemas.
-pub const DECIMAL_PATTERN: &str = r"^[0-9]{1,14}(\.[0-9]{1,10})?$";
+/// Pattern of [`DecimalString`], also published in the JSON Schemas: up to 13 integer digits, or
+/// exactly 10^13, so that the pattern alone states the bound and the parser accepts exactly it.
+pub const DECIMAL_PATTERN: &str = r"^([0-9]{1,13}(\.[0-9]{1,10})?|10000000000000(\.0{1,10})?)$";
+const MAX_WHOLE_DIGITS: usize = 13;
 
 impl DecimalString {
     pub fn parse(text: &str) -> Result<DecimalString, (&'static str, String)> {
@@ -107,10 +109,13 @@ impl DecimalString {
         if fraction.is_some_and(|f| f.len() > MAX_SCALE as usize) {
             return Err(("too_many_decimals", format!("must have at most {MAX_SCALE} decimals")));
         }
-        let value = Decimal::from_str(text)
-            .ok()
-            .filter(|v| *v <= Decimal::from(MAX_MAJOR_UNITS))
-            .ok_or_else(|| ("too_large", format!("must be at most {MAX_MAJOR_UNITS}")))?;
+        let exactly_max =
+            whole == MAX_MAJOR_UNITS.to_string() && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+        let too_large = || ("too_large", format!("must be at most {MAX_MAJOR_UNITS}"));
+        if whole.len() > MAX_WHOLE_DIGITS && !exactly_max {
+            return Err(too_large());
+        }
+        let value = Decimal::from_str(text).map_err(|_| too_large())?;
         Ok(DecimalString(value))
     }
 
@@ -235,8 +240,26 @@ mod tests {
 
     #[test]
     fn decimal_strings_parse_strictly() {
-        for good in ["0", "12000", "99.50", "0.25", "10000000000000"] {
+        let pattern = regex_lite::Regex::new(DECIMAL_PATTERN).unwrap();
+        for good in
+            ["0", "12000", "99.50", "0.25", "9999999999999.9999999999", "10000000000000", "10000000000000.00"]
+        {
             assert!(DecimalString::parse(good).is_ok(), "{good}");
+            assert!(pattern.is_match(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-1",
+            "1e3",
+            "1.",
+            ".5",
+            "1.12345678901",
+            "10000000000000.5",
+            "10000000000001",
+            "00000000000001",
+        ] {
+            assert!(DecimalString::parse(bad).is_err(), "{bad}");
+            assert!(!pattern.is_match(bad), "{bad}");
         }
         for bad in ["", "-1", "+1", "1e3", "NaN", " 1", "1.", ".5", "1,000", "inf", "0x10"] {
             assert_eq!(DecimalString::parse(bad).map_err(|e| e.0), Err("invalid_decimal"), "{bad}");

@@ -42,6 +42,7 @@ pub struct PolicyInput {
     /// Defaults: major_outage 1, partial_outage 0.5, degraded_performance 0.25.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_weights: Option<WeightsInput>,
+    #[schemars(length(min = 1))]
     pub rules: Vec<RuleInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<DecimalString>,

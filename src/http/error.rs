@@ -30,8 +30,6 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("{0}")]
     UnsupportedMediaType(String),
-    #[error("{0}")]
-    PreconditionRequired(String),
     #[error("too many requests; retry after {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error("the database is unavailable; retry shortly")]
@@ -60,7 +58,6 @@ impl ApiError {
             ApiError::Conflict { .. } => "conflict",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
-            ApiError::PreconditionRequired(_) => "precondition-required",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -141,7 +138,6 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -83,6 +83,7 @@ pub async fn read_body(mut payload: Payload, limit: usize) -> Result<web::BytesM
 
 /// Deserializes JSON, mapping syntax errors to 400 and data errors to 422 with the field path.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    refuse_nul(body)?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -111,11 +112,92 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    // `%00` would reach PostgreSQL as a text parameter it cannot hold (see [`refuse_nul`]).
+    if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+    {
+        return Err(ApiError::field(&shown(&name), "invalid_character", "must not contain the NUL character"));
+    }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         ApiError::Validation(vec![serde_field_error(&path, &error.into_inner().to_string())])
     })
+}
+
+/// Refuses JSON text carrying U+0000 (`\u0000`) with a 422 naming the field. No field of this
+/// API has a use for it, and PostgreSQL cannot store it in text: without this check the same
+/// request would be stored on SQLite and fail with a 5xx on PostgreSQL.
+pub fn refuse_nul(json: &[u8]) -> Result<(), ApiError> {
+    if !has_nul_escape(json) {
+        return Ok(());
+    }
+    let field =
+        serde_json::from_slice::<serde_json::Value>(json).ok().and_then(|v| nul_path(&v, String::new()));
+    match field {
+        Some(field) => {
+            Err(ApiError::field(&field, "invalid_character", "must not contain the NUL character"))
+        }
+        // Not valid JSON: the parser that follows answers 400.
+        None => Ok(()),
+    }
+}
+
+/// Refuses an uploaded text file (CSV) holding U+0000, for the reason of [`refuse_nul`]. A file
+/// full of NULs is usually UTF-16, so the message says how to save it instead.
+pub fn refuse_nul_in_file(text: &str) -> Result<(), ApiError> {
+    if text.contains('\0') {
+        return Err(ApiError::field(
+            "body",
+            "invalid_encoding",
+            "the file contains NUL characters: is it UTF-16? Save it as UTF-8 or CP949",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the text has a `\u0000` escape (or a raw NUL byte): a cheap scan, so that the usual
+/// body is never parsed twice.
+fn has_nul_escape(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            0 => return true,
+            b'\\' if json.get(i + 1) == Some(&b'u') && json.get(i + 2..i + 6) == Some(b"0000") => {
+                return true
+            }
+            // Skip the escaped character, so `\\u0000` (an escaped backslash) is not a NUL.
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// A field name as an error names it: a NUL in the name itself is shown as U+FFFD, since
+/// answers never carry U+0000 either.
+fn shown(name: &str) -> String {
+    name.replace('\0', "\u{FFFD}")
+}
+
+/// The path (`claimant.name`, `rules[0].service`) of the first string or key holding U+0000.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0').then_some(path),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_path(item, format!("{path}[{i}]")))
+        }
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = join_path(&path, &shown(key));
+            if key.contains('\0') {
+                Some(here)
+            } else {
+                nul_path(item, here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn strip_position(message: &str) -> String {

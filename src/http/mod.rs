@@ -3,10 +3,12 @@
 
 pub mod auth;
 pub mod client_ip;
+pub mod endpoint;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod page;
+pub mod query;
 pub mod rate_limit;
 pub mod state;
 

@@ -1,13 +1,39 @@
-//! Keyset pagination: `?limit=` (1..=500, default 100) and an opaque `?cursor=`.
+//! Keyset pagination: `?limit=` (1..=500, default 100) and `?cursor=`, which is the
+//! `next_cursor` of the previous page: the key (id or sequence number) of its last item.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::query::IdParam;
 use super::ApiError;
 
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 500;
+
+/// The query of a plain list: `?limit=&cursor=`. `C` is the list's key: [`IdParam`] for lists
+/// ordered by id, [`super::query::SeqParam`] for lists ordered by a sequence number.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery<C = IdParam> {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::http::page::limit_schema")]
+    pub limit: Option<u32>,
+    pub cursor: Option<C>,
+}
+
+/// The schema of `?limit=`: an integer from 1 to [`MAX_LIMIT`].
+pub fn limit_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    use schemars::schema::{InstanceType, NumberValidation, SchemaObject};
+    SchemaObject {
+        instance_type: Some(InstanceType::Integer.into()),
+        number: Some(Box::new(NumberValidation {
+            minimum: Some(1.0),
+            maximum: Some(f64::from(MAX_LIMIT)),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+    .into()
+}
 
 /// A validated page request; `after` is the decoded key of the last item already seen.
 #[derive(Debug, Clone)]
@@ -17,7 +43,8 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    /// `after` is the already validated cursor key.
+    pub fn parse(limit: Option<u32>, after: Option<String>) -> Result<PageRequest, ApiError> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::field(
@@ -26,13 +53,6 @@ impl PageRequest {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let after = cursor
-            .map(|c| {
-                URL_SAFE_NO_PAD.decode(c).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(
-                    || ApiError::field("cursor", "invalid_cursor", "is not a cursor this API returned"),
-                )
-            })
-            .transpose()?;
         Ok(PageRequest { limit, after })
     }
 
@@ -54,8 +74,7 @@ impl<T> Page<T> {
     pub fn from_fetched(mut items: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> String) -> Page<T> {
         let more = items.len() > request.limit as usize;
         items.truncate(request.limit as usize);
-        let next_cursor =
-            if more { items.last().map(|last| URL_SAFE_NO_PAD.encode(key(last))) } else { None };
+        let next_cursor = if more { items.last().map(key) } else { None };
         Page { items, next_cursor }
     }
 

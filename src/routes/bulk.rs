@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::domain::role::Role;
 use crate::http::auth::Authenticated;
 use crate::http::extract::{parse_query, read_body};
+use crate::http::query::IdParam;
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::bulk::decode::Format;
@@ -18,10 +19,11 @@ use crate::usecases::parse_id;
 
 const READERS: &[Role] = &[Role::Admin, Role::Finance, Role::Partner];
 
-#[derive(Debug, Deserialize)]
+/// Query of `POST /bulk-uploads`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UploadQuery {
-    incident_id: String,
+pub struct UploadQuery {
+    pub incident_id: IdParam,
 }
 
 /// `POST /bulk-uploads?incident_id=`: files every valid row and reports the others.
@@ -33,13 +35,12 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let actor = auth.require(&[Role::Partner])?;
     let filer = Filer::for_actor(Some(&actor))?.bulk();
-    let key = super::claims::idempotency_key(&req)?.ok_or_else(|| {
-        ApiError::PreconditionRequired(format!("bulk uploads need an {} header", idempotency::HEADER))
-    })?;
+    // A missing key is a missing field like any other: 422 naming it (the IETF idempotency
+    // draft asks for a 4xx; 428 would suggest a conditional request).
+    let key = super::claims::idempotency_key(&req)?
+        .ok_or_else(|| ApiError::field(idempotency::HEADER, "required", "bulk uploads need this header"))?;
     let query: UploadQuery = parse_query(req.query_string())?;
-    let incident_id = uuid::Uuid::parse_str(query.incident_id.trim())
-        .map_err(|_| ApiError::field("incident_id", "invalid_id", "must be an incident id"))?
-        .to_string();
+    let incident_id = query.incident_id.into_string();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let format = Format::from_content_type(content_type)?;
     let limit = state.config.bulk_limit;

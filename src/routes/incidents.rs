@@ -1,23 +1,16 @@
 //! `/api/v1/incidents`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 
 use crate::domain::role::Role;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::extract::{ValidJson, ValidQuery};
-use crate::http::page::PageRequest;
+use crate::http::page::{PageQuery, PageRequest};
+use crate::http::query::IdParam;
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::incidents::{self, NewIncidentInput};
 use crate::usecases::parse_id;
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
 
 pub async fn create(
     state: web::Data<AppState>,
@@ -33,9 +26,9 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     MaybeAuthenticated(viewer): MaybeAuthenticated,
-    ValidQuery(query): ValidQuery<ListQuery>,
+    ValidQuery(query): ValidQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let page = PageRequest::parse(query.limit, query.cursor.map(IdParam::into_string))?;
     let body = state.read(move |conn| incidents::list(conn, viewer.as_ref(), &page)).await?;
     Ok(HttpResponse::Ok().json(body))
 }

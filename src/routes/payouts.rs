@@ -6,7 +6,8 @@ use serde::Deserialize;
 use crate::domain::role::Role;
 use crate::http::auth::Authenticated;
 use crate::http::extract::{ValidJson, ValidQuery};
-use crate::http::page::PageRequest;
+use crate::http::page::{PageQuery, PageRequest};
+use crate::http::query::{IdParam, SeqParam};
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::parse_id;
@@ -14,13 +15,6 @@ use crate::usecases::payouts::create::{self, NewBatchInput};
 use crate::usecases::payouts::{self, decide, export, lines, settle};
 
 const READERS: &[Role] = &[Role::Finance, Role::Admin];
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
 
 pub async fn create(
     state: web::Data<AppState>,
@@ -37,9 +31,11 @@ pub async fn create(
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchQuery {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::http::page::limit_schema")]
     pub limit: Option<u32>,
-    pub cursor: Option<String>,
-    pub incident_id: Option<String>,
+    pub cursor: Option<IdParam>,
+    pub incident_id: Option<IdParam>,
 }
 
 /// `GET /payout-batches`: batches, newest last, optionally of one incident.
@@ -49,12 +45,8 @@ pub async fn list(
     ValidQuery(query): ValidQuery<BatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let incident = query
-        .incident_id
-        .map(|id| uuid::Uuid::parse_str(&id).map(|u| u.to_string()))
-        .transpose()
-        .map_err(|_| ApiError::field("incident_id", "invalid_id", "must be an incident id"))?;
+    let page = PageRequest::parse(query.limit, query.cursor.map(IdParam::into_string))?;
+    let incident = query.incident_id.map(IdParam::into_string);
     let body = state
         .read(move |conn| {
             let rows =
@@ -82,12 +74,13 @@ pub async fn lines(
     state: web::Data<AppState>,
     auth: Authenticated,
     path: web::Path<String>,
-    ValidQuery(query): ValidQuery<PageQuery>,
+    ValidQuery(query): ValidQuery<PageQuery<SeqParam>>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let id = parse_id(&path)?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let body = state.read(move |conn| lines::list(conn, &id, &page)).await?;
+    let page = PageRequest::parse(query.limit, None)?;
+    let after = query.cursor.map_or(0, SeqParam::value);
+    let body = state.read(move |conn| lines::list(conn, &id, &page, after)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
 

@@ -6,14 +6,17 @@ use crate::db::audit::{self, EventFilter};
 use crate::db::DbConnection;
 use crate::domain::audit::StoredEvent;
 use crate::http::page::{Page, PageRequest};
+use crate::http::query::SeqParam;
 use crate::http::ApiError;
 
 /// Query of `GET /audit-events`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::http::page::limit_schema")]
     pub limit: Option<u32>,
-    pub cursor: Option<String>,
+    pub cursor: Option<SeqParam>,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub action: Option<String>,
@@ -51,13 +54,8 @@ impl From<StoredEvent> for AuditEventView {
 }
 
 pub fn list(conn: &mut DbConnection, query: AuditQuery) -> Result<Page<AuditEventView>, ApiError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let after = match &page.after {
-        None => 0,
-        Some(text) => text
-            .parse()
-            .map_err(|_| ApiError::field("cursor", "invalid_cursor", "is not a cursor this API returned"))?,
-    };
+    let after = query.cursor.map_or(0, SeqParam::value);
+    let page = PageRequest::parse(query.limit, None)?;
     let filter =
         EventFilter { entity_type: query.entity_type, entity_id: query.entity_id, action: query.action };
     let events = audit::list(conn, &filter, after, page.fetch())?;

@@ -16,7 +16,10 @@ pub const RETENTION_HOURS: i64 = 48;
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// A validated key: 1 to 255 visible ASCII characters.
+/// What a key may be, as the OpenAPI document publishes it.
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
+/// A validated key: 1 to 255 visible ASCII characters ([`KEY_PATTERN`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyKey(String);
 

@@ -15,7 +15,7 @@ use crate::http::ApiError;
 
 /// Parses a path id: anything but a UUID cannot name a resource, so it is simply not found.
 pub fn parse_id(text: &str) -> Result<String, ApiError> {
-    uuid::Uuid::parse_str(text).map(|id| id.to_string()).map_err(|_| ApiError::NotFound)
+    crate::domain::id::parse(text).ok_or(ApiError::NotFound)
 }
 
 /// A fresh UUIDv7 as text: ids sort by creation time, which keyset pagination relies on.

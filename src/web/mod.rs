@@ -17,6 +17,7 @@ mod render;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::http::endpoint::endpoint;
 use crate::http::ApiError;
 use i18n::Lang;
 use render::Page;
@@ -29,9 +30,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 
 /// Mounts the pages and their assets.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(web::get().to(claim_form)))
-        .service(web::resource("/status").route(web::get().to(status_page)))
-        .service(web::resource("/assets/{name}").route(web::get().to(asset)))
+    cfg.service(endpoint("/").get(claim_form))
+        .service(endpoint("/status").get(status_page))
+        .service(endpoint("/assets/{name}").get(asset))
         .configure(finance::configure);
 }
 

@@ -256,8 +256,8 @@ async fn the_same_key_replays_the_upload_and_another_body_is_refused() {
     let other = csv(&COLUMNS, &[row(3)]).into_bytes();
     let reused = problem(upload(&app, &incident, Some("k"), "text/csv", other).await, 422).await;
     assert_eq!(field_codes(&reused), ["Idempotency-Key:idempotency_key_reused"]);
-    let missing = problem(upload(&app, &incident, None, "text/csv", text.into_bytes()).await, 428).await;
-    assert!(missing["detail"].as_str().unwrap().contains("Idempotency-Key"));
+    let missing = problem(upload(&app, &incident, None, "text/csv", text.into_bytes()).await, 422).await;
+    assert_eq!(field_codes(&missing), ["Idempotency-Key:required"]);
 }
 
 #[tokio::test]
@@ -393,6 +393,13 @@ async fn malformed_files_get_a_clear_4xx_or_row_errors() {
     ] {
         problem(upload(&app, &incident, Some(key), content_type, body).await, status).await;
     }
+    // NUL characters (a UTF-16 file, or an escape in JSON): refused, never sent to the database.
+    let utf16: Vec<u8> = csv(&COLUMNS, &[row(1)]).encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let refused = problem(upload(&app, &incident, Some("utf16"), "text/csv", utf16).await, 422).await;
+    assert_eq!(field_codes(&refused), ["body:invalid_encoding"]);
+    let nul = json!([with(row(1), &[("name", "Kim\u{0}")])]).to_string().into_bytes();
+    let refused = problem(upload(&app, &incident, Some("nul"), "application/json", nul).await, 422).await;
+    assert_eq!(field_codes(&refused), ["[0].name:invalid_character"]);
     let unknown = uuid::Uuid::now_v7();
     let text = csv(&COLUMNS, &[row(1)]).into_bytes();
     let refused = problem(upload(&app, &unknown.to_string(), Some("u"), "text/csv", text).await, 422).await;

@@ -1,6 +1,8 @@
 use std::path::Path;
 
-use crate::helpers::{body, spawn_app};
+use std::collections::BTreeMap;
+
+use crate::helpers::{body, problem, spawn_app};
 
 #[test]
 fn committed_schemas_match_the_code() {
@@ -41,6 +43,30 @@ async fn every_documented_operation_is_routed() {
         );
         if matches!(op.access, outage_claims::schemas::Access::Roles(_)) {
             assert_eq!(status, 401, "{} {} must require a token", op.method, op.path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_with_the_documented_methods_in_allow() {
+    let app = spawn_app().await;
+    let mut documented: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for op in outage_claims::schemas::operations() {
+        documented.entry(op.path).or_default().push(op.method.to_uppercase());
+    }
+    for (path, mut methods) in documented {
+        methods.sort();
+        let url = format!("{}{}", app.address, path.replace("{id}", "x").replace("{claim_id}", "y"));
+        for wrong in ["PUT", "DELETE", "PATCH", "GET", "POST"] {
+            if methods.iter().any(|m| m == wrong) {
+                continue;
+            }
+            let method = reqwest::Method::from_bytes(wrong.as_bytes()).unwrap();
+            let response = app.client.request(method, &url).send().await.unwrap();
+            let allow = response.headers().get("allow").map(|v| v.to_str().unwrap().to_owned());
+            let problem = problem(response, 405).await;
+            assert_eq!(problem["type"], "/problems/method-not-allowed");
+            assert_eq!(allow, Some(methods.join(", ")), "{wrong} {path}");
         }
     }
 }

@@ -241,4 +241,10 @@ async fn malformed_settlement_files_get_clear_4xx() {
         .await
         .unwrap();
     problem(binary, 400).await;
+    let nul = problem(
+        settle(&app, &batch, "claim_id,status,bank_reference,failure_reason\nx,paid,R\0,\n").await,
+        422,
+    )
+    .await;
+    assert_eq!(field_codes(&nul), ["body:invalid_encoding"]);
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, EUC_KR, UTF_8};
 
+use crate::http::extract::{refuse_nul, refuse_nul_in_file};
 use crate::http::ApiError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +70,17 @@ fn undecodable(message: String) -> ApiError {
 }
 
 /// The body as text. Valid UTF-8 is borrowed, not copied; a byte-order mark is dropped.
+/// Text with U+0000 is refused, as in every JSON body (see [`refuse_nul`]).
 pub fn decode<'a>(body: &'a [u8], format: &Format) -> Result<Cow<'a, str>, ApiError> {
+    let text = decode_text(body, format)?;
+    match format {
+        Format::Json => refuse_nul(text.as_bytes())?,
+        Format::Csv { .. } => refuse_nul_in_file(&text)?,
+    }
+    Ok(text)
+}
+
+fn decode_text<'a>(body: &'a [u8], format: &Format) -> Result<Cow<'a, str>, ApiError> {
     match format {
         Format::Json => {
             // JSON is UTF-8 (RFC 8259); a BOM is tolerated, other encodings are not guessed.

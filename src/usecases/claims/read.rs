@@ -9,15 +9,18 @@ use crate::domain::claim::{Channel, ClaimStatus};
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
 use crate::http::page::{Page, PageRequest};
+use crate::http::query::IdParam;
 use crate::http::ApiError;
 
 /// Query of `GET /claims`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimQuery {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::http::page::limit_schema")]
     pub limit: Option<u32>,
-    pub cursor: Option<String>,
-    pub incident_id: Option<String>,
+    pub cursor: Option<IdParam>,
+    pub incident_id: Option<IdParam>,
     pub status: Option<ClaimStatus>,
     pub service: Option<ServiceSlug>,
     pub channel: Option<Channel>,
@@ -57,13 +60,9 @@ fn scope(actor: &Actor) -> ClaimFilter {
 }
 
 pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result<Page<ClaimView>, ApiError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let page = PageRequest::parse(query.limit, query.cursor.map(IdParam::into_string))?;
     let mut filter = scope(actor);
-    filter.incident_id = query
-        .incident_id
-        .map(|id| uuid::Uuid::parse_str(&id).map(|u| u.to_string()))
-        .transpose()
-        .map_err(|_| ApiError::field("incident_id", "invalid_id", "must be an incident id"))?;
+    filter.incident_id = query.incident_id.map(IdParam::into_string);
     filter.status = query.status.map(|s| s.as_str().to_owned());
     filter.service = query.service.map(|s| s.as_str().to_owned());
     filter.channel = query.channel.map(|c| c.as_str().to_owned());

@@ -30,7 +30,9 @@ use crate::usecases::policies::StoredPolicy;
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBatchInput {
+    #[schemars(schema_with = "crate::domain::id::schema")]
     pub incident_id: String,
+    #[schemars(schema_with = "crate::domain::id::schema")]
     pub policy_id: String,
 }
 
@@ -51,9 +53,7 @@ struct Hold {
 }
 
 fn parse_uuid(field: &str, text: &str) -> Result<String, ApiError> {
-    uuid::Uuid::parse_str(text)
-        .map(|u| u.to_string())
-        .map_err(|_| ApiError::field(field, "invalid_id", "must be an id"))
+    crate::domain::id::parse(text).ok_or_else(|| ApiError::field(field, "invalid_id", "must be an id"))
 }
 
 fn too_large() -> ApiError {

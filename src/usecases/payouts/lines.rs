@@ -152,15 +152,15 @@ fn policy_of(conn: &mut DbConnection, batch: &BatchRow) -> Result<StoredPolicy, 
     StoredPolicy::from_row(row)
 }
 
-pub fn list(conn: &mut DbConnection, batch_id: &str, page: &PageRequest) -> Result<Page<LineView>, ApiError> {
+/// One page of a batch's lines, after line number `after` (0: from the start).
+pub fn list(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    page: &PageRequest,
+    after: i64,
+) -> Result<Page<LineView>, ApiError> {
     let batch = load(conn, batch_id)?;
     let (policy, currency) = (policy_of(conn, &batch)?, currency_of(&batch)?);
-    let after = match &page.after {
-        None => 0,
-        Some(text) => text
-            .parse()
-            .map_err(|_| ApiError::field("cursor", "invalid_cursor", "is not a cursor this API returned"))?,
-    };
     let rows = batches::lines(conn, batch_id, after, page.fetch())?;
     Ok(Page::from_fetched(rows, page, |line| line.line_no.to_string())
         .map(|line| line_view(&policy, &batch, line, currency)))

@@ -55,6 +55,7 @@ pub fn import(
     }
     let text = std::str::from_utf8(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))
         .map_err(|_| ApiError::BadRequest("the settlement file must be UTF-8 CSV".into()))?;
+    crate::http::extract::refuse_nul_in_file(text)?;
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
     let headers =
@@ -85,7 +86,7 @@ pub fn import(
             }
         };
         let claim_id = cell(&record, "claim_id").unwrap_or_default();
-        let Ok(claim_id) = uuid::Uuid::parse_str(&claim_id).map(|u| u.to_string()) else {
+        let Some(claim_id) = crate::domain::id::parse(&claim_id) else {
             summary.error(row, "claim_id", "invalid_id", "must be a claim id");
             continue;
         };

@@ -20,6 +20,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::i18n::Lang;
 use crate::http::auth::Authenticated;
+use crate::http::endpoint::endpoint;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
@@ -29,11 +30,11 @@ use crate::usecases::payouts::{decide, load as load_batch};
 
 /// Mounts the page and its actions.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/finance").route(web::get().to(page)))
-        .service(web::resource("/finance/session").route(web::post().to(sign_in)))
-        .service(web::resource("/finance/session/delete").route(web::post().to(sign_out)))
-        .service(web::resource("/finance/batches/{id}/approve").route(web::post().to(approve)))
-        .service(web::resource("/finance/batches/{id}/export.csv").route(web::get().to(export)));
+    cfg.service(endpoint("/finance").get(page))
+        .service(endpoint("/finance/session").post(sign_in))
+        .service(endpoint("/finance/session/delete").post(sign_out))
+        .service(endpoint("/finance/batches/{id}/approve").post(approve))
+        .service(endpoint("/finance/batches/{id}/export.csv").get(export));
 }
 
 /// The page: `same-origin` referrers (not the claimant pages' `no-referrer`), because browsers
