@@ -17,57 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:?usage: ops/restore-drill.sh sqlite|postgres}
-bin=${BIN:-target/debug/outage-claims}
-[ -x "$bin" ] || cargo build --locked --quiet --bin outage-claims
-work=$(mktemp -d)
-server=
-db=
-pg=postgres://postgres@127.0.0.1:5432
-# Runs on every exit; its own failures must not change the drill's verdict (under `set -e` a
-# killed server's status from `wait` would otherwise become the script's exit code).
-cleanup() {
-    local status=$?
-    if [ -n "$server" ]; then
-        kill -9 "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    if [ -n "$db" ]; then dropdb -h 127.0.0.1 -U postgres --if-exists "$db" || true; fi
-    rm -rf "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-
-export JWT_SECRET=drill-secret-drill-secret-drill-secret RUST_LOG=warn
-case "$backend" in
-    sqlite) export DATABASE_URL=$work/claims.db ;;
-    postgres)
-        db=oc_drill_$$
-        createdb -h 127.0.0.1 -U postgres "$db"
-        export DATABASE_URL=$pg/$db
-        ;;
-    *) echo "usage: ops/restore-drill.sh sqlite|postgres" >&2; exit 2 ;;
-esac
-
-start_server() {
-    local port_file=$work/port
-    rm -f "$port_file"
-    # The server names the port it got in its "serving" log line.
-    RUST_LOG=info "$bin" serve --bind 127.0.0.1:0 "$@" \
-        2> >(tee -a "$work/server.log" | sed -unE 's/.*serving port=([0-9]+).*/\1/p' > "$port_file") &
-    server=$!
-    for _ in $(seq 300); do
-        [ -s "$port_file" ] && break
-        sleep 0.1
-    done
-    port=$(cat "$port_file")
-    base=http://127.0.0.1:$port
-    curl -sf "$base/readyz" >/dev/null
-}
-
-api() { # METHOD PATH TOKEN [BODY]
-    curl -sf -X "$1" "$base$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' ${4:+-d "$4"}
-}
-json_field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\1/"; }
+. ops/lib/serve.sh
 
 admin=$("$bin" token --role admin --sub drill)
 finance=$("$bin" token --role finance --sub drill-fiona)
@@ -124,7 +74,7 @@ echo "== back up while serving"
 ls -l "$work/backup"
 
 echo "== destroy"
-kill -9 "$server"; wait "$server" 2>/dev/null || true; server=
+stop_server
 case "$backend" in
     sqlite) rm -f "$DATABASE_URL" "$DATABASE_URL-wal" "$DATABASE_URL-shm" ;;
     postgres) dropdb -h 127.0.0.1 -U postgres "$db" ;;
