@@ -116,7 +116,11 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
         .find(|(name, value)| name.contains('\0') || value.contains('\0'))
     {
-        return Err(ApiError::field(&shown(&name), "invalid_character", "must not contain the NUL character"));
+        return Err(ApiError::field(
+            &shown(&name),
+            "invalid_character",
+            "must not contain the NUL character",
+        ));
     }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
