@@ -19,7 +19,6 @@ pub mod windows;
 
 use std::time::Duration;
 
-use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
@@ -116,16 +115,33 @@ impl DatabaseUrl {
                 // WAL + synchronous=FULL: a commit is on disk before it is answered.
                 // temp_store=MEMORY keeps the statement journal of savepoints (one per filing
                 // in a group commit or bulk chunk) off the disk: it is scratch, not durable state.
-                conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
-                     PRAGMA journal_mode = WAL;
-                     PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;
-                     PRAGMA temp_store = MEMORY;"
-                ))
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                conn.batch_execute(&format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"))
+                    .and_then(|()| enable_wal(&mut conn))
+                    .and_then(|()| {
+                        conn.batch_execute(
+                            "PRAGMA synchronous = FULL;
+                             PRAGMA foreign_keys = ON;
+                             PRAGMA temp_store = MEMORY;",
+                        )
+                    })
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
+        }
+    }
+}
+
+/// Switches the file to WAL. While a file is new (the mode is stored in it), SQLite answers
+/// "database is locked" at once, without the busy timeout, when another process opens it at
+/// the same moment; instances started together would then fail. So this waits and retries.
+fn enable_wal(conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
+    let deadline = std::time::Instant::now() + Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS.into());
+    loop {
+        match conn.batch_execute("PRAGMA journal_mode = WAL;") {
+            Err(error) if error.to_string().contains("locked") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
         }
     }
 }
@@ -171,16 +187,43 @@ pub fn pool(url: &DatabaseUrl, size: u32) -> Pool {
         .build_unchecked(ConnectionManager { url: url.clone() })
 }
 
-/// Applies every pending migration of the connection's backend.
+/// Applies every pending migration of the connection's backend, one process at a time:
+/// instances started together would otherwise run the same migration at once, and all but one
+/// would fail. PostgreSQL: a session advisory lock (released if the process dies); SQLite: one
+/// `BEGIN IMMEDIATE` transaction around the whole run.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let versions = |applied: Vec<diesel::migration::MigrationVersion>| -> Vec<String> {
+        applied.into_iter().map(|v| v.to_string()).collect()
+    };
+    let failed =
+        |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("running database migrations: {e}");
     let applied = match conn {
-        DbConnection::Postgres(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
-        DbConnection::Sqlite(lite) => lite.run_pending_migrations(SQLITE_MIGRATIONS),
-    }
-    .map_err(|e| anyhow::anyhow!("{e}"))
-    .context("running database migrations")?;
-    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+        DbConnection::Postgres(pg) => {
+            migration_lock(pg, "pg_advisory_lock")?;
+            let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions).map_err(failed);
+            let unlocked = migration_lock(pg, "pg_advisory_unlock");
+            let applied = applied?;
+            unlocked?;
+            applied
+        }
+        DbConnection::Sqlite(lite) => lite.immediate_transaction(|lite| {
+            lite.run_pending_migrations(SQLITE_MIGRATIONS).map(versions).map_err(failed)
+        })?,
+    };
+    Ok(applied)
 }
+
+/// Takes or releases (`function`) the advisory lock that serializes migrations on PostgreSQL.
+fn migration_lock(pg: &mut PgConnection, function: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(format!("SELECT {function}(hashtextextended($1, 0))"))
+        .bind::<diesel::sql_types::Text, _>(MIGRATION_LOCK)
+        .execute(pg)
+        .map(drop)
+}
+
+/// The advisory lock key that serializes migrations on PostgreSQL.
+const MIGRATION_LOCK: &str = "outage-claims:migrations";
 
 /// Runs `f` in one write transaction (see [`begin_write`]). Rolled back when `f` fails.
 pub fn write_tx<T, E>(

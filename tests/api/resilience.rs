@@ -435,3 +435,34 @@ async fn postgres_going_away_under_load_gives_503_with_retry_after_and_service_c
     assert_eq!(after.len(), 100, "filing works again: {statuses:?}");
     audit_is_sound(&app).await;
 }
+
+/// Instances started together (a rolling deploy, a supervisor restarting several at once) all
+/// migrate the same fresh database: one applies the migrations, the others wait and find
+/// nothing left to do. Before the migration lock, all but one failed on either backend.
+#[test]
+fn instances_started_together_migrate_once() {
+    let (url, _db) = fresh_database();
+    let migrators: Vec<Child> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_outage-claims"))
+                .arg("migrate")
+                .env("DATABASE_URL", &url)
+                .env("JWT_SECRET", JWT_SECRET)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start a migrator")
+        })
+        .collect();
+    let outputs: Vec<String> = migrators
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().expect("migrator output");
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+            text
+        })
+        .collect();
+    let applied_some = outputs.iter().filter(|o| !o.contains("applied 0 migration(s)")).count();
+    assert_eq!(applied_some, 1, "exactly one migrator applies the migrations: {outputs:?}");
+}
