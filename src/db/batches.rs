@@ -31,6 +31,11 @@ pub struct BatchRow {
     pub cancelled_by: Option<String>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub settled_at: Option<NaiveDateTime>,
+    /// The payment file as approved (see `usecases::payouts::export::Fingerprint`).
+    pub export_line_count: Option<i64>,
+    pub export_total_minor: Option<i64>,
+    pub export_sha256: Option<String>,
+    pub export_sha256_bom: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -170,6 +175,26 @@ pub fn line_for_claim(
 }
 
 /// Sets the batch's status if it is still `from`; returns whether it applied.
+/// Stores the fingerprint of the payment file, taken at approval.
+pub fn store_export_fingerprint(
+    conn: &mut DbConnection,
+    id: &str,
+    line_count: i64,
+    total_minor: i64,
+    sha256: &str,
+    sha256_bom: &str,
+) -> QueryResult<()> {
+    diesel::update(payout_batches::table.find(id))
+        .set((
+            payout_batches::export_line_count.eq(line_count),
+            payout_batches::export_total_minor.eq(total_minor),
+            payout_batches::export_sha256.eq(sha256),
+            payout_batches::export_sha256_bom.eq(sha256_bom),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn change_status(
     conn: &mut DbConnection,
     id: &str,

@@ -156,6 +156,10 @@ diesel::table! {
         cancelled_by -> Nullable<Text>,
         cancelled_at -> Nullable<Timestamp>,
         settled_at -> Nullable<Timestamp>,
+        export_line_count -> Nullable<BigInt>,
+        export_total_minor -> Nullable<BigInt>,
+        export_sha256 -> Nullable<Text>,
+        export_sha256_bom -> Nullable<Text>,
     }
 }
 

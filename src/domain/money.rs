@@ -191,8 +191,16 @@ impl Money {
 
 impl fmt::Display for Money {
     /// Plain decimal with exactly the currency's number of decimals: `12000`, `99.50`.
+    /// Integer arithmetic, not `Decimal` formatting: the export writes one per line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_decimal())
+        let units = self.currency.minor_units() as usize;
+        if units == 0 {
+            return write!(f, "{}", self.minor);
+        }
+        let factor = self.currency.scale_factor().unsigned_abs();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        write!(f, "{sign}{}.{:0units$}", abs / factor, abs % factor)
     }
 }
 
@@ -236,6 +244,17 @@ mod tests {
         let currency = Currency::parse(code).map_err(|e| e.0)?;
         let amount = DecimalString::parse(text).map_err(|e| e.0)?;
         Money::from_decimal(amount, currency).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn money_displays_like_its_exact_decimal() {
+        let usd = Currency::parse("USD").unwrap();
+        for minor in [0, 5, -5, 99, 100, 9950, -123_456, i64::MAX, i64::MIN] {
+            let money = Money::from_minor(minor, usd);
+            assert_eq!(money.to_string(), money.to_decimal().to_string(), "{minor}");
+            let krw = Money::from_minor(minor, Currency::KRW);
+            assert_eq!(krw.to_string(), krw.to_decimal().to_string(), "{minor}");
+        }
     }
 
     #[test]

@@ -80,8 +80,27 @@ async fn the_export_is_the_same_bytes_every_time_and_guards_formula_text() {
     assert!(text.contains(",004,123456789012,Kim Minji,KRW,30000\r\n"));
 
     let with_bom = app.client.get(format!("{url}?bom=true")).bearer_auth(app.finance()).send().await.unwrap();
-    assert_ne!(with_bom.headers()["x-content-sha256"].to_str().unwrap(), sha);
-    assert!(with_bom.bytes().await.unwrap().starts_with(b"\xEF\xBB\xBF"));
+    let bom_sha = with_bom.headers()["x-content-sha256"].to_str().unwrap().to_owned();
+    assert_ne!(bom_sha, sha);
+    let bom_bytes = with_bom.bytes().await.unwrap();
+    assert!(bom_bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert_eq!(hex::encode(sha2::Sha256::digest(&bom_bytes)), bom_sha);
+
+    // The approval recorded this very file: the export streams what was approved.
+    let approved = body(
+        app.get(
+            &format!("/api/v1/audit-events?entity_id={batch}&action=payout_batch.approved"),
+            Some(&app.admin()),
+        )
+        .await,
+    )
+    .await;
+    let details = &approved["items"][0]["details"];
+    assert_eq!(details["export_sha256"], sha.as_str());
+    assert_eq!(
+        (details["export_line_count"].as_i64(), details["export_total_minor"].as_i64()),
+        (Some(3), Some(90000))
+    );
 
     problem(app.get(&format!("/api/v1/payout-batches/{batch}/export.csv"), Some(&app.admin())).await, 403)
         .await;
@@ -247,4 +266,38 @@ async fn malformed_settlement_files_get_clear_4xx() {
     )
     .await;
     assert_eq!(field_codes(&nul), ["body:invalid_encoding"]);
+}
+
+/// A batch approved before the fingerprint was stored (its columns NULL) exports the same
+/// bytes with the same headers: the fingerprint is then taken on export.
+#[tokio::test]
+async fn a_batch_approved_without_a_stored_fingerprint_exports_the_same_file() {
+    use diesel::prelude::*;
+    use outage_claims::db::schema::payout_batches;
+    let app = spawn_app().await;
+    let (batch, _) = approved_batch(&app).await;
+    let url = format!("{}/api/v1/payout-batches/{batch}/export.csv", app.address);
+    let export = |bom: bool| {
+        let request = app.client.get(format!("{url}?bom={bom}")).bearer_auth(app.finance());
+        async move {
+            let response = request.send().await.unwrap();
+            let sha = response.headers()["x-content-sha256"].to_str().unwrap().to_owned();
+            let count = response.headers()["x-line-count"].to_str().unwrap().to_owned();
+            (sha, count, response.bytes().await.unwrap())
+        }
+    };
+    let (stored, stored_bom) = (export(false).await, export(true).await);
+
+    let mut conn = outage_claims::db::DatabaseUrl::parse(&app.database_url).unwrap().connect().unwrap();
+    diesel::update(payout_batches::table.find(&batch))
+        .set((
+            payout_batches::export_line_count.eq(None::<i64>),
+            payout_batches::export_total_minor.eq(None::<i64>),
+            payout_batches::export_sha256.eq(None::<String>),
+            payout_batches::export_sha256_bom.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(export(false).await, stored);
+    assert_eq!(export(true).await, stored_bom);
 }

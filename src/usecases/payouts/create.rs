@@ -141,6 +141,10 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
         cancelled_by: None,
         cancelled_at: None,
         settled_at: None,
+        export_line_count: None,
+        export_total_minor: None,
+        export_sha256: None,
+        export_sha256_bom: None,
     };
     batches::insert_batch(conn, &batch)?;
     batches::insert_lines(conn, &lines)?;

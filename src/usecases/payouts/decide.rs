@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{load, view, BatchView};
+use super::{export, load, view, BatchView};
 use crate::db::audit::{self, NewEvent};
 use crate::db::batches;
 use crate::db::DbConnection;
@@ -22,11 +22,25 @@ pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Batch
         return Err(ApiError::conflict(format!("a batch that is {} cannot be approved", batch.status)));
     }
     let closed = batches::close_unpaid_claims(conn, id, now)?;
+    // What is approved is this exact file: its fingerprint is stored and audited.
+    let print = export::fingerprint(conn, &batch)?;
+    batches::store_export_fingerprint(
+        conn,
+        id,
+        print.line_count,
+        print.total_minor,
+        &print.sha256,
+        &print.sha256_bom,
+    )?;
     let event = NewEvent {
         action: "payout_batch.approved",
         entity_type: "payout_batch",
         entity_id: id.to_owned(),
-        details: json!({"created_by": batch.created_by, "closed_no_payout": closed}),
+        details: json!({
+            "created_by": batch.created_by, "closed_no_payout": closed,
+            "export_line_count": print.line_count, "export_total_minor": print.total_minor,
+            "export_sha256": print.sha256,
+        }),
     };
     audit::append(conn, &actor.audit_name(), &[event])?;
     view(&load(conn, id)?)

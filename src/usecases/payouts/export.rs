@@ -46,39 +46,92 @@ pub fn head(bom: bool) -> Vec<u8> {
     out
 }
 
-/// CSV bytes of a page of lines.
+/// CSV bytes of a page of lines. Fields are written borrowed, and the three that need
+/// formatting share one scratch buffer: no allocation per line beyond the output itself.
 pub fn render(rows: &[ExportRow], batch_id: &str, currency: Currency) -> Vec<u8> {
+    use std::fmt::Write as _;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(rows.len() * 160));
+    let mut scratch = String::new();
     for row in rows {
-        let brn = row
-            .claimant_brn
-            .as_deref()
-            .and_then(|b| Brn::parse(b).ok())
-            .map(|b| b.to_string())
-            .unwrap_or_default();
-        let record = [
-            row.line_no.to_string(),
-            batch_id.to_owned(),
-            row.claim_id.clone(),
-            guard(&row.claim_reference).into_owned(),
-            guard(&row.claimant_name).into_owned(),
-            brn,
-            guard(&row.bank_code).into_owned(),
-            guard(&row.account_number).into_owned(),
-            guard(&row.account_holder).into_owned(),
-            currency.code().to_owned(),
-            Money::from_minor(row.payout_minor, currency).to_string(),
-        ];
-        // Writing to a Vec cannot fail.
-        let _ = writer.write_record(&record);
+        // Writing to a Vec or a String cannot fail.
+        let field = |writer: &mut csv::Writer<Vec<u8>>, text: &str| {
+            let _ = writer.write_field(text);
+        };
+        scratch.clear();
+        let _ = write!(scratch, "{}", row.line_no);
+        field(&mut writer, &scratch);
+        field(&mut writer, batch_id);
+        field(&mut writer, &row.claim_id);
+        field(&mut writer, &guard(&row.claim_reference));
+        field(&mut writer, &guard(&row.claimant_name));
+        scratch.clear();
+        if let Some(brn) = row.claimant_brn.as_deref().and_then(|b| Brn::parse(b).ok()) {
+            let _ = write!(scratch, "{brn}");
+        }
+        field(&mut writer, &scratch);
+        field(&mut writer, &guard(&row.bank_code));
+        field(&mut writer, &guard(&row.account_number));
+        field(&mut writer, &guard(&row.account_holder));
+        field(&mut writer, currency.code());
+        scratch.clear();
+        let _ = write!(scratch, "{}", Money::from_minor(row.payout_minor, currency));
+        field(&mut writer, &scratch);
+        // An empty record ends the line.
+        let _ = writer.write_record(None::<&[u8]>);
     }
     writer.into_inner().unwrap_or_default()
 }
 
-/// Checks the batch may be exported and renders the whole file once, keeping only its count,
-/// total and hash (constant memory), so the answer's headers can announce them.
+/// What identifies the payment file: its line count, total and SHA-256, without and with the
+/// byte order mark. Taken once, when the batch is approved (the file cannot change after:
+/// lines and payee details are never edited), and announced in every export's headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub line_count: i64,
+    pub total_minor: i64,
+    pub sha256: String,
+    pub sha256_bom: String,
+}
+
+/// Renders the whole file once, keeping only its fingerprint (constant memory).
+pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow) -> Result<Fingerprint, ApiError> {
+    let currency = currency_of(batch)?;
+    let (mut plain, mut with_bom) = (Sha256::new(), Sha256::new());
+    plain.update(head(false));
+    with_bom.update(head(true));
+    let (mut after, mut count, mut total) = (0_i64, 0_i64, 0_i64);
+    loop {
+        let rows = batches::export_page(conn, &batch.id, after, PAGE)?;
+        let Some(last) = rows.last() else { break };
+        after = last.line_no;
+        count += i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        total = rows.iter().fold(total, |sum, r| sum.saturating_add(r.payout_minor));
+        let page = render(&rows, &batch.id, currency);
+        plain.update(&page);
+        with_bom.update(&page);
+    }
+    Ok(Fingerprint {
+        line_count: count,
+        total_minor: total,
+        sha256: hex::encode(plain.finalize()),
+        sha256_bom: hex::encode(with_bom.finalize()),
+    })
+}
+
+/// The fingerprint stored at approval; `None` for batches approved before it was stored.
+fn stored(batch: &BatchRow) -> Option<Fingerprint> {
+    Some(Fingerprint {
+        line_count: batch.export_line_count?,
+        total_minor: batch.export_total_minor?,
+        sha256: batch.export_sha256.clone()?,
+        sha256_bom: batch.export_sha256_bom.clone()?,
+    })
+}
+
+/// Checks the batch may be exported and gives what the answer's headers announce: the
+/// fingerprint stored at approval, so the file is read once, while it is streamed.
 pub fn summarize(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, ApiError> {
     let batch = load(conn, batch_id)?;
     if !matches!(batch.status.as_str(), "approved" | "settled") {
@@ -88,21 +141,14 @@ pub fn summarize(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<E
         )));
     }
     let currency = currency_of(&batch)?;
-    let mut hasher = Sha256::new();
-    hasher.update(head(bom));
-    let (mut after, mut count, mut total) = (0_i64, 0_i64, 0_i64);
-    loop {
-        let rows = batches::export_page(conn, batch_id, after, PAGE)?;
-        let Some(last) = rows.last() else { break };
-        after = last.line_no;
-        count += i64::try_from(rows.len()).unwrap_or(i64::MAX);
-        total = rows.iter().fold(total, |sum, r| sum.saturating_add(r.payout_minor));
-        hasher.update(render(&rows, batch_id, currency));
-    }
+    let print = match stored(&batch) {
+        Some(print) => print,
+        None => fingerprint(conn, &batch)?,
+    };
     Ok(ExportSummary {
         batch,
-        line_count: count,
-        total: Money::from_minor(total, currency),
-        sha256: hex::encode(hasher.finalize()),
+        line_count: print.line_count,
+        total: Money::from_minor(print.total_minor, currency),
+        sha256: if bom { print.sha256_bom } else { print.sha256 },
     })
 }
