@@ -116,11 +116,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
         .find(|(name, value)| name.contains('\0') || value.contains('\0'))
     {
-        return Err(ApiError::field(
-            &shown(&name),
-            "invalid_character",
-            "must not contain the NUL character",
-        ));
+        return Err(nul_refused(&shown(&name)));
     }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -139,12 +135,14 @@ pub fn refuse_nul(json: &[u8]) -> Result<(), ApiError> {
     let field =
         serde_json::from_slice::<serde_json::Value>(json).ok().and_then(|v| nul_path(&v, String::new()));
     match field {
-        Some(field) => {
-            Err(ApiError::field(&field, "invalid_character", "must not contain the NUL character"))
-        }
+        Some(field) => Err(nul_refused(&field)),
         // Not valid JSON: the parser that follows answers 400.
         None => Ok(()),
     }
+}
+
+fn nul_refused(field: &str) -> ApiError {
+    ApiError::field(field, "invalid_character", "must not contain the NUL character")
 }
 
 /// Refuses an uploaded text file (CSV) holding U+0000, for the reason of [`refuse_nul`]. A file
