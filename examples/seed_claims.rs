@@ -42,11 +42,10 @@ fn run() -> anyhow::Result<()> {
     while done < count {
         let n = CHUNK.min(count - done);
         db::write_tx(&mut conn, |conn| -> anyhow::Result<()> {
-            let first = claims::reserve_references(conn, n as i64)?;
+            let numbers = claims::reserve_reference_numbers(conn, n as i64)?;
             let mut rows = Vec::with_capacity(n);
             let mut overlaps = Vec::with_capacity(n);
-            for i in 0..n {
-                let number = first + i as i64;
+            for number in numbers {
                 let id = uuid::Uuid::now_v7().to_string();
                 let kind = if number % 3 == 0 { "individual" } else { "business" };
                 overlaps.push(ClaimWindowRow {

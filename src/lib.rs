@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod failpoint;
 pub mod http;
 pub mod routes;
 pub mod schemas;

@@ -10,6 +10,7 @@ use schemars::visit::{self, Visitor};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use crate::domain::amendment::AmendInput;
 use crate::domain::claim_input::NewClaimInput;
 use crate::domain::policy::PolicyInput;
 use crate::domain::role::Role;
@@ -275,6 +276,17 @@ pub fn operations() -> Vec<Operation> {
             )
         },
         Operation {
+            request: Some(schema::<AmendInput>),
+            response: Some(schema::<ClaimView>),
+            ..op(
+                "post",
+                "/api/v1/claims/{id}/amend",
+                "amendClaim",
+                "Change the amount, loss period, evidence or description of one's claim; verified again",
+                Access::Roles(CLAIMANTS),
+            )
+        },
+        Operation {
             request: Some(schema::<ReviewInput>),
             response: Some(schema::<ClaimView>),
             ..op(
@@ -485,6 +497,7 @@ pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
         ("policy.request", root(|g| g.into_root_schema_for::<PolicyInput>())),
         ("claim.request", root(|g| g.into_root_schema_for::<NewClaimInput>())),
         ("claim-review.request", root(|g| g.into_root_schema_for::<ReviewInput>())),
+        ("claim-amend.request", root(|g| g.into_root_schema_for::<AmendInput>())),
         ("claim-documents.request", root(|g| g.into_root_schema_for::<DocumentsInput>())),
         ("payout-batch.request", root(|g| g.into_root_schema_for::<NewBatchInput>())),
         ("bulk-row", root(|g| g.into_root_schema_for::<BulkRow>())),

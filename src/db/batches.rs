@@ -71,6 +71,7 @@ pub struct EligibleClaim {
     pub outage_revenue_minor: Option<i64>,
     pub monthly_fee_minor: Option<i64>,
     pub approved_minor: Option<i64>,
+    pub identity_key: String,
 }
 
 /// A page of the incident's claims a batch may take (verified, approved, payout_failed), by id.
@@ -83,7 +84,7 @@ pub fn eligible_claims(
 ) -> QueryResult<Vec<EligibleClaim>> {
     claims::table
         .filter(claims::incident_id.eq(incident_id))
-        .filter(claims::status.eq_any(["verified", "approved", "payout_failed"]))
+        .filter(claims::status.eq_any(ELIGIBLE))
         .filter(claims::currency.eq(currency))
         .filter(claims::id.gt(after))
         .order(claims::id.asc())
@@ -99,6 +100,7 @@ pub fn eligible_claims(
             claims::outage_revenue_minor,
             claims::monthly_fee_minor,
             claims::approved_minor,
+            claims::identity_key,
         ))
         .load(conn)
 }
@@ -117,11 +119,19 @@ pub fn insert_lines(conn: &mut DbConnection, rows: &[LineRow]) -> QueryResult<()
     Ok(())
 }
 
-/// Moves every claim of the batch's lines to `in_batch`.
+/// The statuses a batch may take a claim from.
+pub const ELIGIBLE: [&str; 3] = ["verified", "approved", "payout_failed"];
+
+/// Moves every claim of the batch's lines to `in_batch`, each only if it is still in the
+/// status its line was calculated from; returns how many moved.
 pub fn take_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    let unchanged = payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::claim_id.eq(claims::id))
+        .filter(payout_lines::prior_status.eq(claims::status));
     let lines =
         payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)).select(payout_lines::claim_id);
-    diesel::update(claims::table.filter(claims::id.eq_any(lines)))
+    diesel::update(claims::table.filter(claims::id.eq_any(lines)).filter(diesel::dsl::exists(unchanged)))
         .set((claims::status.eq("in_batch"), claims::updated_at.eq(now)))
         .execute(conn)
 }

@@ -66,13 +66,37 @@ pub fn insert(conn: &mut DbConnection, rows: &[ClaimRow], windows: &[ClaimWindow
     Ok(())
 }
 
-/// Reserves `count` consecutive claim reference numbers and returns the first.
-pub fn reserve_references(conn: &mut DbConnection, count: i64) -> QueryResult<i64> {
-    let update = diesel::update(counters::table.find("claim_reference"))
-        .set(counters::value.eq(counters::value + count))
-        .returning(counters::value);
-    let last: i64 = crate::on_backend!(conn, |c| update.get_result(c))?;
-    Ok(last - count + 1)
+/// Takes the next claim reference number (see [`reserve_reference_numbers`]).
+pub fn next_reference_number(conn: &mut DbConnection) -> QueryResult<i64> {
+    reserve_reference_numbers(conn, 1)?.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Takes `count` claim reference numbers. PostgreSQL draws them from a sequence, which never
+/// blocks another transaction (a counter row would be locked by every filing until commit, and
+/// filings holding other locks then deadlock); SQLite, with one writer at a time, keeps a
+/// counter row. A rolled-back filing may leave a gap: references are unique, not dense.
+pub fn reserve_reference_numbers(conn: &mut DbConnection, count: i64) -> QueryResult<Vec<i64>> {
+    use diesel::sql_types::BigInt;
+    match conn {
+        DbConnection::Postgres(pg) => {
+            #[derive(QueryableByName)]
+            struct Number {
+                #[diesel(sql_type = BigInt)]
+                n: i64,
+            }
+            diesel::sql_query("SELECT nextval('claim_reference_seq') AS n FROM generate_series(1, $1)")
+                .bind::<BigInt, _>(count)
+                .load::<Number>(pg)
+                .map(|rows| rows.into_iter().map(|r| r.n).collect())
+        }
+        DbConnection::Sqlite(lite) => {
+            let last: i64 = diesel::update(counters::table.find("claim_reference"))
+                .set(counters::value.eq(counters::value + count))
+                .returning(counters::value)
+                .get_result(lite)?;
+            Ok((last - count + 1..=last).collect())
+        }
+    }
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ClaimRow>> {
@@ -83,26 +107,33 @@ pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResul
     claims::table.filter(claims::reference.eq(reference)).select(ClaimRow::as_select()).first(conn).optional()
 }
 
-/// A live claim of the same claimant, incident and service whose loss period overlaps.
-pub fn find_duplicate(
+/// The claim that already holds an identity for an incident and service, as a duplicate
+/// filing is told of it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExistingClaim {
+    pub id: String,
+    pub reference: String,
+    pub owner_kind: String,
+    pub owner: String,
+}
+
+/// The live (not withdrawn) claim of the same claimant, incident and service, whatever its
+/// loss period: one claimant has one claim per service (SPEC 5), amended rather than repeated.
+pub fn find_live_claim_of_identity(
     conn: &mut DbConnection,
     incident_id: &str,
     service: &str,
     identity_key: &str,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<ExistingClaim>> {
     let query = claims::table
+        .filter(claims::identity_key.eq(identity_key))
         .filter(claims::incident_id.eq(incident_id))
         .filter(claims::service.eq(service))
-        .filter(claims::identity_key.eq(identity_key))
         .filter(claims::status.ne("withdrawn"))
-        .filter(claims::loss_started_at.lt(end))
-        .filter(claims::loss_ended_at.gt(start))
-        .select(claims::id);
-    // At most a few rows, loaded without `LIMIT ?`: SQLite re-prepares a statement whose LIMIT
-    // is a bound parameter at every execution, and this runs for every filing.
-    crate::on_backend!(conn, |c| query.load::<String>(c)).map(|ids| ids.into_iter().next())
+        .select((claims::id, claims::reference, claims::owner_kind, claims::owner));
+    // At most one row (a unique index), loaded without `LIMIT ?`: SQLite re-prepares a
+    // statement whose LIMIT is a bound parameter at every execution, and this runs per filing.
+    crate::on_backend!(conn, |c| query.load::<ExistingClaim>(c)).map(|rows| rows.into_iter().next())
 }
 
 pub fn find_by_external_ref(
@@ -219,4 +250,41 @@ pub fn update_evidence(conn: &mut DbConnection, id: &str, evidence: &EvidenceUpd
 /// Claims by status across all incidents (for `/metrics`).
 pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
     claims::table.group_by(claims::status).select((claims::status, diesel::dsl::count_star())).load(conn)
+}
+
+/// A claim's terms after its owner amended them, with its new verification and status.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = claims, treat_none_as_null = true)]
+pub struct TermsAmended {
+    pub loss_started_at: NaiveDateTime,
+    pub loss_ended_at: NaiveDateTime,
+    pub claimed_minor: i64,
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+    pub description: Option<String>,
+    pub outage_seconds: i64,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub cure_deadline: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Applies an amendment only if the claim is still in `from`, and replaces its window
+/// overlaps; returns whether it applied.
+pub fn amend_terms(
+    conn: &mut DbConnection,
+    id: &str,
+    from: &str,
+    terms: &TermsAmended,
+    windows: &[ClaimWindowRow],
+) -> QueryResult<bool> {
+    let updated =
+        diesel::update(claims::table.find(id).filter(claims::status.eq(from))).set(terms).execute(conn)?;
+    if updated != 1 {
+        return Ok(false);
+    }
+    diesel::delete(claim_windows::table.filter(claim_windows::claim_id.eq(id))).execute(conn)?;
+    crate::on_backend!(&mut *conn, |c| diesel::insert_into(claim_windows::table).values(windows).execute(c))?;
+    Ok(true)
 }

@@ -12,9 +12,29 @@ use super::DbConnection;
 pub struct WriteContext {
     memo: HashMap<String, Box<dyn Any + Send>>,
     events: Vec<(String, NewEvent)>,
+    /// Whether this transaction may wait for a lock another transaction holds (see
+    /// [`WriteContext::never_waiting`]).
+    never_wait: bool,
 }
 
 impl WriteContext {
+    /// A context for a transaction that must never wait for a lock: the group-commit writer's,
+    /// which holds the locks of many requests at once. A lock that is taken answers the
+    /// request "busy" instead, and the request is retried in a later group.
+    pub fn never_waiting() -> WriteContext {
+        WriteContext { never_wait: true, ..WriteContext::default() }
+    }
+
+    /// Takes `key` for the rest of the transaction; `false` only for a never-waiting context
+    /// whose key another transaction holds.
+    pub fn lock(&self, conn: &mut DbConnection, key: &str) -> diesel::QueryResult<bool> {
+        if self.never_wait {
+            super::try_lock_key(conn, key)
+        } else {
+            super::lock_key(conn, key).map(|()| true)
+        }
+    }
+
     /// The value stored under `key` in this transaction, loading it the first time. Only for
     /// data the transaction itself does not change.
     pub fn memo<T, E>(&mut self, key: String, load: impl FnOnce() -> Result<T, E>) -> Result<T, E>

@@ -178,7 +178,7 @@ fn run_batch(conn: &mut DbConnection, jobs: Vec<Box<dyn Job>>) -> bool {
     }
     let mut pending = Vec::with_capacity(jobs.len());
     let mut panicked = false;
-    let mut context = WriteContext::default();
+    let mut context = WriteContext::never_waiting();
     let mut queue = jobs.into_iter();
     for job in queue.by_ref() {
         match catch_unwind(AssertUnwindSafe(|| job.run(conn, &mut context))) {
@@ -197,11 +197,15 @@ fn run_batch(conn: &mut DbConnection, jobs: Vec<Box<dyn Job>>) -> bool {
         let _ = super::rollback(conn);
         Err(BatchFailure::Internal("a request in the same batch failed unexpectedly".into()))
     } else {
-        context.flush(conn).and_then(|()| super::commit(conn)).map_err(|error| {
-            tracing::error!(%error, "group commit failed");
-            let _ = super::rollback(conn);
-            classify(&error)
-        })
+        context
+            .flush(conn)
+            .map(|()| crate::failpoint::reach(crate::failpoint::point::GROUP_COMMIT_BEFORE_COMMIT))
+            .and_then(|()| super::commit(conn))
+            .map_err(|error| {
+                tracing::error!(%error, "group commit failed");
+                let _ = super::rollback(conn);
+                classify(&error)
+            })
     };
     let healthy = committed.is_ok();
     pending.into_iter().for_each(|p| p.finish(committed.clone()));

@@ -282,6 +282,50 @@ pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
     Ok(())
 }
 
+/// Takes `key` shared until the transaction ends: many holders at once, but never together
+/// with a [`lock_key`] holder of the same key. Claim state changes take the incident's batch key
+/// shared, batch creation takes it alone, so a change waits for a batch being calculated (and
+/// the batch for changes in flight) on every instance. SQLite serializes writers already.
+pub fn lock_key_shared(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+            .bind::<Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The key that serializes the creation of an incident's payout batches with every change of
+/// its claims' state (see [`lock_key_shared`]).
+pub fn batch_key(incident_id: &str) -> String {
+    format!("payout-batch:{incident_id}")
+}
+
+/// Like [`lock_key`], but never waits: `false` when another transaction holds the key. For the
+/// group-commit writer, whose transaction holds the locks of many requests: a writer that
+/// never waits for a lock can never be part of a deadlock (PostgreSQL would abort the whole
+/// group). SQLite's single writer always has the key.
+pub fn try_lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<bool> {
+    use diesel::sql_types::{Bool, Text};
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = Bool)]
+        taken: bool,
+    }
+    match conn {
+        DbConnection::Postgres(pg) => {
+            diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken")
+                .bind::<Text, _>(key)
+                .get_result::<Taken>(pg)
+                .map(|t| t.taken)
+        }
+        DbConnection::Sqlite(_) => Ok(true),
+    }
+}
+
 /// Runs `f` in one read transaction: a consistent snapshot of several queries.
 pub fn read_tx<T, E>(
     conn: &mut DbConnection,

@@ -120,7 +120,15 @@ pub mod reason {
     pub const MISSING_EVIDENCE: &str = "missing_evidence";
     pub const WITHDRAWN_BY_CLAIMANT: &str = "withdrawn_by_claimant";
     pub const DOCUMENTS_RECEIVED: &str = "documents_received";
+    /// The owner amended a claim a person had asked about: a person looks at it again.
+    pub const AMENDED: &str = "amended";
+    /// Filed, before the one-claim rule, for a claimant who already had a claim for the
+    /// service: a person decides before it is paid.
+    pub const DUPLICATE_IDENTITY: &str = "duplicate_identity";
 }
+
+/// How a claim marked as a duplicate of an older one is stored (see migration 000007).
+pub const DUPLICATE_IDENTITY_PREFIX: &str = "duplicate:";
 
 #[cfg(test)]
 mod tests {

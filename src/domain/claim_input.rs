@@ -91,12 +91,13 @@ pub struct Claimant {
 }
 
 impl Claimant {
-    /// What makes two claims the same claimant's: the registration number of a business, the
-    /// email of an individual.
+    /// What makes two claims the same claimant's (SPEC 5): the registration number whenever
+    /// one is given, whatever the kind (a business that files once as `business` and once as
+    /// `individual` is still one business), else the email, case-folded.
     pub fn identity_key(&self) -> String {
-        match (&self.kind, &self.brn) {
-            (ClaimantKind::Business, Some(brn)) => format!("brn:{}", brn.digits()),
-            _ => format!("email:{}", self.email.to_lowercase()),
+        match &self.brn {
+            Some(brn) => format!("brn:{}", brn.digits()),
+            None => format!("email:{}", self.email.to_lowercase()),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no HTTP, no database.
 
+pub mod amendment;
 pub mod audit;
 pub mod brn;
 pub mod claim;

@@ -24,8 +24,10 @@ pub enum ApiError {
     Forbidden,
     #[error("no such resource")]
     NotFound,
+    /// `existing_id` and `existing_reference` name the record in the way, and are set only for
+    /// a caller who may read it (SPEC 5: a duplicate never tells anyone of other people's claims).
     #[error("{detail}")]
-    Conflict { detail: String, existing_id: Option<String> },
+    Conflict { detail: String, existing_id: Option<String>, existing_reference: Option<String> },
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("{0}")]
@@ -34,6 +36,10 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("the database is unavailable; retry shortly")]
     Unavailable,
+    /// Another transaction holds what this request needs (a filing for the same claimant in
+    /// another instance or a bulk upload); the request may be retried at once.
+    #[error("the same claimant is being filed by another request; retry shortly")]
+    Busy,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -45,7 +51,7 @@ impl ApiError {
     }
 
     pub fn conflict(detail: impl Into<String>) -> ApiError {
-        ApiError::Conflict { detail: detail.into(), existing_id: None }
+        ApiError::Conflict { detail: detail.into(), existing_id: None, existing_reference: None }
     }
 
     fn slug(&self) -> &'static str {
@@ -60,6 +66,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable => "unavailable",
+            ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -107,6 +114,9 @@ pub struct Problem {
     /// On a duplicate: the id of the record that already exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
+    /// On a duplicate claim: the reference of the claim that already exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_reference: Option<String>,
 }
 
 impl Problem {
@@ -118,6 +128,7 @@ impl Problem {
             detail,
             errors: None,
             existing_id: None,
+            existing_reference: None,
         }
     }
 
@@ -139,7 +150,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -152,7 +163,10 @@ impl ResponseError for ApiError {
         let mut problem = Problem::new(self.status_code(), self.slug(), self.to_string());
         match self {
             ApiError::Validation(errors) => problem.errors = Some(errors.clone()),
-            ApiError::Conflict { existing_id, .. } => problem.existing_id.clone_from(existing_id),
+            ApiError::Conflict { existing_id, existing_reference, .. } => {
+                problem.existing_id.clone_from(existing_id);
+                problem.existing_reference.clone_from(existing_reference);
+            }
             _ => {}
         }
         let mut response = problem.response();
@@ -166,6 +180,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::Busy => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
         }

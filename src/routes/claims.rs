@@ -10,6 +10,8 @@ use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
 use crate::http::ApiError;
+use crate::domain::amendment::AmendInput;
+use crate::usecases::claims::amend;
 use crate::usecases::claims::file::{self, FiledClaim, Filer};
 use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
 use crate::usecases::claims::read::{self, ClaimQuery};
@@ -80,10 +82,43 @@ pub async fn create(
         None => format!("public@{}", client.map(|ip| ip.to_string()).unwrap_or_default()),
     };
     let draft = ClaimDraft::parse(&input)?;
-    let result = match key {
+    let mut pause = std::time::Duration::from_millis(5);
+    let mut waited = std::time::Duration::ZERO;
+    let result = loop {
+        match file_once(&state, public, &filer, &scope, key.as_ref(), &hash, draft.clone()).await {
+            // Another transaction (a bulk chunk, another instance) is filing this claimant right
+            // now; the group-commit writer does not wait for it, this request does, off the writer.
+            Err(ApiError::Busy) if waited < BUSY_PATIENCE => {
+                tokio::time::sleep(pause).await;
+                waited += pause;
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            other => break other?,
+        }
+    };
+    let location = result.body["id"].as_str().map(|id| format!("/api/v1/claims/{id}"));
+    Ok(answer(result, location))
+}
+
+/// How long a filing waits in all for a claimant another transaction is filing.
+const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// One attempt to file through the group-commit writer.
+async fn file_once(
+    state: &AppState,
+    public: bool,
+    filer: &Filer,
+    scope: &str,
+    key: Option<&IdempotencyKey>,
+    hash: &str,
+    draft: ClaimDraft,
+) -> Result<idempotency::Answer, ApiError> {
+    let filer = filer.clone();
+    match key {
         // The answer is stored with the key, so it is rendered inside the transaction.
         Some(key) => {
-            let keys = state.keys.clone();
+            let (keys, key, scope, hash) =
+                (state.keys.clone(), key.clone(), scope.to_owned(), hash.to_owned());
             state
                 .group
                 .run(move |conn, context| {
@@ -91,18 +126,16 @@ pub async fn create(
                         render(&keys, public, &file::file(conn, context, &filer, draft)?)
                     })
                 })
-                .await?
+                .await
         }
         // Otherwise the writer only files; the answer is rendered here, off the writer thread.
         None => {
             let filed =
                 state.group.run(move |conn, context| file::file(conn, context, &filer, draft)).await?;
             let (status, body) = render(&state.keys, public, &filed)?;
-            idempotency::Answer { status, body, replayed: false }
+            Ok(idempotency::Answer { status, body, replayed: false })
         }
-    };
-    let location = result.body["id"].as_str().map(|id| format!("/api/v1/claims/{id}"));
-    Ok(answer(result, location))
+    }
 }
 
 pub async fn list(
@@ -132,6 +165,17 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, parse_id(&path)?);
     let claim = state.write(move |conn| lifecycle::withdraw(conn, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+pub async fn amend(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<AmendInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (actor, id) = (auth.0, parse_id(&path)?);
+    let claim = state.write(move |conn| amend::amend(conn, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 

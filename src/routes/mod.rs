@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(endpoint("/claims").get(claims::list).post(claims::create))
                 .service(endpoint("/claims/{id}").get(claims::get))
                 .service(endpoint("/claims/{id}/withdraw").post(claims::withdraw))
+                .service(endpoint("/claims/{id}/amend").post(claims::amend))
                 .service(endpoint("/claims/{id}/review").post(claims::review))
                 .service(endpoint("/claims/{id}/documents").post(claims::documents))
                 .service(endpoint("/payout-batches").get(payouts::list).post(payouts::create))

@@ -11,7 +11,7 @@ use super::incidents;
 use crate::db::batches;
 use crate::db::reports::{self, Dimension, Group};
 use crate::db::DbConnection;
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Currency;
 use crate::http::ApiError;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -51,20 +51,28 @@ pub struct Summary {
     pub batches: Vec<GroupView>,
 }
 
+/// A total of minor units as a decimal string: exact up to 28 digits, far beyond any incident.
+fn total_text(minor: i128, currency: Currency) -> Option<String> {
+    Decimal::try_from_i128_with_scale(minor, currency.minor_units()).ok().map(|d| d.to_string())
+}
+
 pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, ApiError> {
     let incident = incidents::load(conn, incident_id)?;
     let currency = incident.currency;
-    let money = |minor: i64| Money::from_minor(minor, currency).to_string();
-    let views = |groups: Vec<Group>| -> Vec<GroupView> {
+    let money = |minor: i128| -> Result<String, ApiError> {
+        total_text(minor, currency)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a summary total does not fit a decimal")))
+    };
+    let views = |groups: Vec<Group>| -> Result<Vec<GroupView>, ApiError> {
         groups
             .into_iter()
-            .map(|g| GroupView { key: g.key, count: g.count, amount: money(g.claimed_minor) })
+            .map(|g| Ok(GroupView { amount: money(g.total_minor())?, key: g.key, count: g.count }))
             .collect()
     };
     let by_status = reports::claims_by(conn, incident_id, Dimension::Status)?;
     let lines = reports::lines_by_status(conn, incident_id)?;
     let line =
-        |status: &str| lines.iter().find(|g| g.key == status).map_or((0, 0), |g| (g.count, g.claimed_minor));
+        |status: &str| lines.iter().find(|g| g.key == status).map_or((0, 0), |g| (g.count, g.total_minor()));
     let (paid_count, paid) = line("paid");
     let (failed_count, failed) = line("failed");
     let live: Vec<_> = batches::list(conn, Some(incident_id), None, i64::MAX)?
@@ -72,7 +80,7 @@ pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, Ap
         .filter(|b| b.status != "cancelled")
         .collect();
     let assessed_gross: Decimal = live.iter().filter_map(|b| Decimal::from_str(&b.total_gross).ok()).sum();
-    let assessed_payout: i64 = live.iter().map(|b| b.total_payout_minor).sum();
+    let assessed_payout: i128 = live.iter().map(|b| i128::from(b.total_payout_minor)).sum();
     let mut batch_counts: Vec<GroupView> = Vec::new();
     for batch in batches::list(conn, Some(incident_id), None, i64::MAX)? {
         match batch_counts.iter_mut().find(|g| g.key == batch.status) {
@@ -83,23 +91,23 @@ pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, Ap
     batch_counts.sort_by(|a, b| a.key.cmp(&b.key));
     let totals = Totals {
         claims: by_status.iter().map(|g| g.count).sum(),
-        claimed: money(by_status.iter().map(|g| g.claimed_minor).sum()),
+        claimed: money(by_status.iter().map(Group::total_minor).sum())?,
         assessed_gross: assessed_gross.normalize().to_string(),
-        assessed_payout: money(assessed_payout),
-        paid: money(paid),
+        assessed_payout: money(assessed_payout)?,
+        paid: money(paid)?,
         paid_count,
-        failed: money(failed),
+        failed: money(failed)?,
         failed_count,
     };
     Ok(Summary {
         incident_id: incident_id.to_owned(),
         currency: Currency::code(currency).to_owned(),
         totals,
-        by_status: views(by_status),
-        by_service: views(reports::claims_by(conn, incident_id, Dimension::Service)?),
-        by_claimant_kind: views(reports::claims_by(conn, incident_id, Dimension::ClaimantKind)?),
-        by_channel: views(reports::claims_by(conn, incident_id, Dimension::Channel)?),
-        payout_lines: views(lines),
+        by_status: views(by_status)?,
+        by_service: views(reports::claims_by(conn, incident_id, Dimension::Service)?)?,
+        by_claimant_kind: views(reports::claims_by(conn, incident_id, Dimension::ClaimantKind)?)?,
+        by_channel: views(reports::claims_by(conn, incident_id, Dimension::Channel)?)?,
+        payout_lines: views(lines)?,
         batches: batch_counts,
     })
 }

@@ -92,6 +92,7 @@ pub fn create(
                 Timestamp::from_db(existing.ended_at)
             ),
             existing_id: Some(existing.id),
+            existing_reference: None,
         });
     }
     let row = WindowRow {

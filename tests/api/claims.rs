@@ -130,7 +130,7 @@ async fn the_opening_status_follows_the_rules() {
 }
 
 #[tokio::test]
-async fn a_second_claim_for_an_overlapping_period_is_409_naming_the_first() {
+async fn a_second_claim_of_the_same_business_for_the_service_is_409_whatever_its_period() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;
     let token = app.token(Role::Claimant, "c");
@@ -139,12 +139,14 @@ async fn a_second_claim_for_an_overlapping_period_is_409_naming_the_first() {
     again["loss_started_at"] = json!("2022-10-15T19:00:00+09:00");
     again["loss_ended_at"] = json!("2022-10-15T22:00:00+09:00");
     again["claimant"]["business_registration_number"] = json!("2208162517");
-    // Another filer (public) with the same registration number is the same claimant.
+    // Another filer (public) with the same registration number is the same claimant, and is
+    // not told which claim it is.
     let conflict = problem(app.post("/api/v1/claims", None, &again).await, 409).await;
-    assert_eq!(conflict["existing_id"], first["id"]);
-    // A later, separate period is a new claim.
+    assert!(conflict.get("existing_id").is_none());
+    // A later, separate period is the same loss: its owner amends the first claim.
     again["loss_started_at"] = json!("2022-10-15T19:30:00+09:00");
-    assert_eq!(app.post("/api/v1/claims", Some(&token), &again).await.status(), 201);
+    let own = problem(app.post("/api/v1/claims", Some(&token), &again).await, 409).await;
+    assert_eq!(own["existing_id"], first["id"]);
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod incidents;
+mod money_safety;
 mod payouts;
 mod policies;
 mod reports;

@@ -26,8 +26,14 @@ struct Server {
 impl Server {
     /// Starts the binary on `database_url`, on a port of its choosing, and waits until it serves.
     fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, &[])
+    }
+
+    /// Starts the binary with extra environment, such as a fail point (`OC_FAIL_POINT`).
+    fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_outage-claims"))
             .args(["serve", "--bind", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("DATABASE_URL", database_url)
             .env("JWT_SECRET", JWT_SECRET)
             .env("HTTP_WORKERS", "2")
@@ -61,6 +67,17 @@ impl Server {
             }
         });
         Server { child, address: format!("http://127.0.0.1:{port}"), log }
+    }
+
+    /// Waits until the server has logged `text` (a fail point it reached, say).
+    async fn wait_for_log(&self, text: &str) {
+        for _ in 0..600 {
+            if self.log.lock().unwrap().contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server never logged {text:?}:\n{}", self.log.lock().unwrap());
     }
 
     fn kill_9(&mut self) {
@@ -101,7 +118,7 @@ impl Drop for Server {
 }
 
 /// The n-th distinct business claim of the incident.
-fn claim(incident: &str, n: u32) -> Value {
+pub fn claim(incident: &str, n: u32) -> Value {
     let mut claim = claim_body(incident);
     claim["claimant"]["business_registration_number"] = json!(brn(n));
     claim["claimant"]["email"] = json!(format!("shop{n}@example.kr"));
@@ -110,7 +127,7 @@ fn claim(incident: &str, n: u32) -> Value {
 
 /// Files claims `from..to` over `concurrency` connections; returns the ids answered 201 and
 /// the other statuses seen (0 for a request that got no answer at all).
-async fn file_claims(
+pub async fn file_claims(
     app: &TestApp,
     incident: &str,
     numbers: std::ops::Range<u32>,
@@ -147,13 +164,13 @@ async fn file_claims(
     (filed, other)
 }
 
-async fn audit_is_sound(app: &TestApp) {
+pub async fn audit_is_sound(app: &TestApp) {
     let verify = app.cli(&["audit", "verify"]);
     assert!(verify.status.success(), "audit verify: {}", String::from_utf8_lossy(&verify.stdout));
 }
 
 /// Every batch of the incident with the claim ids of its lines.
-async fn batches_with_claims(app: &TestApp) -> Vec<(Value, Vec<String>)> {
+pub async fn batches_with_claims(app: &TestApp) -> Vec<(Value, Vec<String>)> {
     let finance = app.finance();
     let listed = body(app.get("/api/v1/payout-batches?limit=500", Some(&finance)).await).await;
     let mut batches = Vec::new();
@@ -182,7 +199,7 @@ async fn batches_with_claims(app: &TestApp) -> Vec<(Value, Vec<String>)> {
 }
 
 /// Claims in active batches: each at most once, and as many as the batches say they hold.
-fn assert_no_claim_in_two_batches(batches: &[(Value, Vec<String>)]) -> HashSet<String> {
+pub fn assert_no_claim_in_two_batches(batches: &[(Value, Vec<String>)]) -> HashSet<String> {
     let mut seen = HashSet::new();
     for (batch, claims) in batches.iter().filter(|(b, _)| b["status"] != "cancelled") {
         assert_eq!(batch["line_count"].as_u64(), Some(claims.len() as u64), "a batch is whole");
@@ -193,7 +210,7 @@ fn assert_no_claim_in_two_batches(batches: &[(Value, Vec<String>)]) -> HashSet<S
     seen
 }
 
-async fn create_policy(app: &TestApp, incident: &str) -> String {
+pub async fn create_policy(app: &TestApp, incident: &str) -> String {
     let policy = json!({"currency": "KRW", "rounding": "half_even", "rules": [
         {"claimant_kind": "*", "service": "*", "method": "flat", "params": {"amount": "30000"}}]});
     let created =
@@ -202,49 +219,62 @@ async fn create_policy(app: &TestApp, incident: &str) -> String {
     body(created).await["id"].as_str().expect("policy id").to_owned()
 }
 
-async fn create_batch(app: &TestApp, incident: &str, policy: &str) -> reqwest::Response {
+pub async fn create_batch(app: &TestApp, incident: &str, policy: &str) -> reqwest::Response {
     let request = json!({"incident_id": incident, "policy_id": policy});
     app.post("/api/v1/payout-batches", Some(&app.finance()), &request).await
+}
+
+/// Counts the claims stored, read from the database directly.
+fn stored_claims(database_url: &str) -> i64 {
+    use diesel::prelude::*;
+    use outage_claims::db::schema::claims;
+    let url = outage_claims::db::DatabaseUrl::parse(database_url).expect("url");
+    let mut conn = url.connect().expect("connect");
+    claims::table.count().get_result::<i64>(&mut conn).expect("count claims")
 }
 
 #[tokio::test]
 async fn every_claim_answered_201_survives_a_kill_9_during_filing() {
     let (url, db) = fresh_database();
-    let mut server = Server::start(&url);
+    // The second group commit stops just before its commit; the process is killed there.
+    let mut server = Server::start_with(&url, &[("OC_FAIL_POINT", "group_commit.before_commit:2")]);
     let mut app = attach(server.address.clone(), url.clone(), db);
     let incident = incident_with_windows(&app).await;
-    let (before, _) = file_claims(&app, &incident, 0..200).await;
-    assert_eq!(before.len(), 200);
+    let (first, _) = file_claims(&app, &incident, 0..1).await;
+    assert_eq!(first.len(), 1, "the first group commits");
 
-    // Kill the process while hundreds of filings are in flight.
-    let filing = file_claims(&app, &incident, 200..1200);
+    let filing = file_claims(&app, &incident, 1..1000);
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        server.wait_for_log("fail point group_commit.before_commit reached").await;
         server.kill_9();
     };
-    let ((during, _), ()) = tokio::join!(filing, kill);
+    let ((during, unanswered), ()) = tokio::join!(filing, kill);
+    assert!(unanswered.contains(&0), "the group stopped before its commit was never answered");
+    let answered: Vec<String> = first.into_iter().chain(during).collect();
 
     let restarted = Server::start(&url);
     app.address = restarted.address.clone();
     let finance = app.finance();
-    for id in before.iter().chain(&during) {
+    for id in &answered {
         let response = app.get(&format!("/api/v1/claims/{id}"), Some(&finance)).await;
         assert_eq!(response.status(), 200, "claim {id} was answered 201 but is gone");
     }
+    // Nothing of the group that never committed is stored: every stored claim was answered.
+    assert_eq!(stored_claims(&url), answered.len() as i64);
     audit_is_sound(&app).await;
 }
 
 #[tokio::test]
-async fn a_kill_9_during_a_batch_calculation_leaves_no_partial_batch_and_a_rerun_succeeds() {
+async fn a_kill_9_just_before_a_batch_commits_leaves_no_partial_batch_and_a_rerun_succeeds() {
     let (url, db) = fresh_database();
-    let mut server = Server::start(&url);
+    let mut server = Server::start_with(&url, &[("OC_FAIL_POINT", "payout_batch.before_commit")]);
     let mut app = attach(server.address.clone(), url.clone(), db);
     let incident = incident_with_windows(&app).await;
     let policy = create_policy(&app, &incident).await;
-    let (filed, _) = file_claims(&app, &incident, 0..1500).await;
-    assert_eq!(filed.len(), 1500);
+    let (filed, _) = file_claims(&app, &incident, 0..300).await;
+    assert_eq!(filed.len(), 300);
 
-    // The answer may never come: the process dies under it.
+    // The batch is calculated and written, then the process dies before the commit.
     let create = app
         .client
         .post(format!("{}/api/v1/payout-batches", app.address))
@@ -252,20 +282,27 @@ async fn a_kill_9_during_a_batch_calculation_leaves_no_partial_batch_and_a_rerun
         .json(&json!({"incident_id": incident, "policy_id": policy}))
         .send();
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        server.wait_for_log("fail point payout_batch.before_commit reached").await;
         server.kill_9();
     };
-    let _ = tokio::join!(create, kill);
+    let (answer, ()) = tokio::join!(create, kill);
+    assert!(answer.is_err(), "the batch was never answered");
 
     let restarted = Server::start(&url);
     app.address = restarted.address.clone();
-    let in_batches = assert_no_claim_in_two_batches(&batches_with_claims(&app).await);
-    assert!(in_batches.is_empty() || in_batches.len() == filed.len(), "a batch appears whole or not at all");
-    if in_batches.is_empty() {
-        let rerun = create_batch(&app, &incident, &policy).await;
-        assert_eq!(rerun.status(), 201);
-        assert_eq!(body(rerun).await["line_count"], 1500);
-    }
+    assert!(batches_with_claims(&app).await.is_empty(), "no batch, not even a partial one");
+    let claims = body(
+        app.get(
+            &format!("/api/v1/claims?incident_id={incident}&status=verified&limit=500"),
+            Some(&app.finance()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(claims["items"].as_array().unwrap().len(), 300, "every claim is still verified");
+    let rerun = create_batch(&app, &incident, &policy).await;
+    assert_eq!(rerun.status(), 201);
+    assert_eq!(body(rerun).await["line_count"], 300);
     let in_batches = assert_no_claim_in_two_batches(&batches_with_claims(&app).await);
     assert_eq!(in_batches.len(), filed.len());
     audit_is_sound(&app).await;

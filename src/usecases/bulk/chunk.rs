@@ -130,9 +130,15 @@ fn file_chunk(
             errors: Vec::new(),
         };
         let mut context = WriteContext::default();
-        for row in rows.into_iter().filter(|r| r.number >= first) {
-            let outcome = file_row(conn, &mut context, filer, &upload.incident_id, row.cells)?;
-            tally.record(&upload.id, row.number, outcome);
+        let drafts: Vec<(i64, Result<ClaimDraft, Vec<FieldError>>)> = rows
+            .into_iter()
+            .filter(|r| r.number >= first)
+            .map(|row| (row.number, parse_row(&upload.incident_id, row.cells)))
+            .collect();
+        lock_claimants(conn, &drafts)?;
+        for (number, draft) in drafts {
+            let outcome = file_row(conn, &mut context, filer, draft)?;
+            tally.record(&upload.id, number, outcome);
         }
         bulk::insert_errors(conn, &tally.errors)?;
         bulk::advance(conn, &upload.id, &tally.progress)?;
@@ -163,25 +169,52 @@ fn chunk_event(id: &str, first: i64, before: &UploadRow, after: &Progress) -> Ne
     }
 }
 
-/// Parses and files one row like a single filing. Invalid fields and duplicates are the row's
+fn parse_row(
+    incident_id: &str,
+    cells: Result<super::row::BulkRow, Vec<FieldError>>,
+) -> Result<ClaimDraft, Vec<FieldError>> {
+    cells.and_then(|row| row.into_input(incident_id)).and_then(|input| ClaimDraft::parse(&input))
+}
+
+/// Takes the claimant locks of every row of the chunk up front, in one global order. Filing
+/// row by row would take them in file order, and two uploads naming the same businesses in
+/// another order would deadlock on PostgreSQL. (The group-commit writer never waits for these
+/// locks, so it cannot close a cycle either.)
+fn lock_claimants(
+    conn: &mut DbConnection,
+    drafts: &[(i64, Result<ClaimDraft, Vec<FieldError>>)],
+) -> Result<(), ApiError> {
+    let mut keys: Vec<String> = drafts
+        .iter()
+        .filter_map(|(_, draft)| draft.as_ref().ok())
+        .map(|d| file::claimant_lock_key(&d.incident_id, d.service.as_str(), &d.claimant.identity_key()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        db::lock_key(conn, &key)?;
+    }
+    Ok(())
+}
+
+/// Files one parsed row like a single filing. Invalid fields and duplicates are the row's
 /// outcome; anything else (the database failing) aborts the chunk, to be resumed by a retry.
 fn file_row(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     filer: &Filer,
-    incident_id: &str,
-    cells: Result<super::row::BulkRow, Vec<FieldError>>,
+    parsed: Result<ClaimDraft, Vec<FieldError>>,
 ) -> Result<Outcome, ApiError> {
-    let parsed =
-        cells.and_then(|row| row.into_input(incident_id)).and_then(|input| ClaimDraft::parse(&input));
     let draft = match parsed {
         Ok(draft) => draft,
         Err(errors) => return Ok(Outcome::Rejected(errors)),
     };
-    let identity_column = match draft.claimant.kind {
-        ClaimantKind::Business => "business_registration_number",
-        ClaimantKind::Individual => "email",
+    let identity_column = if draft.claimant.brn.is_some() || draft.claimant.kind == ClaimantKind::Business {
+        "business_registration_number"
+    } else {
+        "email"
     };
+    let external_ref_given = draft.external_ref.is_some();
     let mark = context.mark();
     // A savepoint: a row that fails leaves nothing behind, and the chunk goes on.
     let Err(error) = conn.transaction(|conn| file::file(conn, context, filer, draft)) else {
@@ -190,12 +223,18 @@ fn file_row(
     context.rollback_to(mark);
     match error {
         ApiError::Validation(errors) => Ok(Outcome::Rejected(errors)),
-        ApiError::Conflict { detail, existing_id } => {
-            // `file` names a reused external_ref in its detail; otherwise the claimant repeats.
-            let field = if detail.starts_with("external_ref") { "external_ref" } else { identity_column };
-            let message = match existing_id {
-                Some(id) => format!("{detail} (claim {id})"),
-                None => detail,
+        ApiError::Conflict { detail, existing_id, existing_reference } => {
+            // The partner's own external_ref names a claim without a reference; a claimant's
+            // existing claim is named (by reference) only when the partner may read it.
+            let field = if external_ref_given && existing_reference.is_none() && existing_id.is_some() {
+                "external_ref"
+            } else {
+                identity_column
+            };
+            let message = match (existing_reference, existing_id) {
+                (Some(reference), _) => format!("{detail} (claim {reference})"),
+                (None, Some(id)) => format!("{detail} (claim {id})"),
+                (None, None) => detail,
             };
             Ok(Outcome::Duplicate(FieldError::new(field, "duplicate", message)))
         }

@@ -10,9 +10,12 @@ use std::sync::Arc;
 use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, ClaimWindowRow};
 use crate::db::context::WriteContext;
-use crate::db::{self, windows, DbConnection};
+use crate::db::{windows, DbConnection};
 use crate::domain::claim::{reason, Channel, ClaimStatus};
-use crate::domain::claim_input::ClaimDraft;
+use crate::domain::claim_input::{ClaimDraft, Evidence};
+use crate::domain::claimant::ClaimantKind;
+use crate::domain::money::Money;
+use crate::domain::service::ServiceSlug;
 use crate::domain::interval::Interval;
 use crate::domain::role::{Actor, Role};
 use crate::domain::severity::Severity;
@@ -81,19 +84,23 @@ pub struct FiledClaim {
     pub windows: Vec<ClaimWindowRow>,
 }
 
-/// The opening status of a verified-against-windows claim, and why.
-fn opening_status(
+/// The status the rules give a claim from its terms and its verification, and why (SPEC 5):
+/// at filing, and again when its owner amends it.
+pub fn automatic_status(
     policy: Option<&StoredPolicy>,
     incident: &Incident,
-    draft: &ClaimDraft,
+    kind: ClaimantKind,
+    service: &ServiceSlug,
+    evidence: &Evidence,
+    claimed: Money,
     verification: &Verification,
 ) -> (ClaimStatus, Option<String>) {
     if !verification.has_outage() {
         return (ClaimStatus::Rejected, Some(reason::NO_RECORDED_OUTAGE.into()));
     }
     if let Some(policy) = policy {
-        let rule = policy.policy.rule_for(draft.claimant.kind, &draft.service);
-        let missing = rule.map(|r| draft.evidence.missing(r.method.required_evidence())).unwrap_or_default();
+        let rule = policy.policy.rule_for(kind, service);
+        let missing = rule.map(|r| evidence.missing(r.method.required_evidence())).unwrap_or_default();
         if !missing.is_empty() {
             let names: Vec<_> = missing.iter().map(|f| f.as_str()).collect();
             return (
@@ -102,10 +109,21 @@ fn opening_status(
             );
         }
     }
-    if incident.review_threshold().is_some_and(|t| draft.claimed.minor() > t.minor()) {
+    if incident.review_threshold().is_some_and(|t| claimed.minor() > t.minor()) {
         return (ClaimStatus::NeedsReview, Some(reason::ABOVE_REVIEW_THRESHOLD.into()));
     }
     (ClaimStatus::Verified, None)
+}
+
+/// The opening status of a verified-against-windows claim, and why.
+fn opening_status(
+    policy: Option<&StoredPolicy>,
+    incident: &Incident,
+    draft: &ClaimDraft,
+    verification: &Verification,
+) -> (ClaimStatus, Option<String>) {
+    let claimant = &draft.claimant;
+    automatic_status(policy, incident, claimant.kind, &draft.service, &draft.evidence, draft.claimed, verification)
 }
 
 /// Files one claim in the caller's transaction; its audit event goes to `context`, which the
@@ -142,25 +160,25 @@ pub fn file(
     }
     let service = draft.service.as_str();
     let identity = draft.claimant.identity_key();
-    // Two filings of one claimant for one service are decided one after the other.
-    db::lock_key(conn, &format!("claim:{}:{service}:{identity}", incident.row.id))?;
+    // Two filings of one claimant for one service are decided one after the other, on every
+    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
+    if !context.lock(conn, &claimant_lock_key(&incident.row.id, service, &identity))? {
+        return Err(ApiError::Busy);
+    }
     if let Some(external_ref) = &draft.external_ref {
         if let Some(existing) =
             claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
         {
+            // The same filer's own reference: it may read that claim.
             return Err(ApiError::Conflict {
                 detail: format!("external_ref {external_ref:?} was already used for another claim"),
                 existing_id: Some(existing),
+                existing_reference: None,
             });
         }
     }
-    let (start, end) = (draft.loss.start().to_db(), draft.loss.end().to_db());
-    if let Some(existing) = claims::find_duplicate(conn, &incident.row.id, service, &identity, start, end)? {
-        return Err(ApiError::Conflict {
-            detail: "this claimant already filed a claim for this service and an overlapping loss period"
-                .into(),
-            existing_id: Some(existing),
-        });
+    if let Some(existing) = claims::find_live_claim_of_identity(conn, &incident.row.id, service, &identity)? {
+        return Err(duplicate(filer, &draft, existing));
     }
     let windows = context.memo(format!("windows:{incident_id}:{service}"), || {
         service_windows(conn, &incident_id, service).map(Arc::new)
@@ -172,7 +190,7 @@ pub fn file(
     let (status, status_reason) = opening_status(policy.as_deref(), &incident, &draft, &verification);
     let cure_deadline = (status == ClaimStatus::Deficient)
         .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db());
-    let number = claims::reserve_references(conn, 1)?;
+    let number = claims::next_reference_number(conn)?;
     let row = new_row(
         filer,
         &incident,
@@ -198,6 +216,41 @@ pub fn file(
     claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
     context.audit(&filer.audit_name, filed_event(&row));
     Ok(FiledClaim { row, windows: window_rows })
+}
+
+/// The lock under which one claimant's filings for one incident and service are decided.
+pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> String {
+    format!("claim:{incident_id}:{service}:{identity}")
+}
+
+/// The 409 of a second filing for one claimant and service (SPEC 5). Only a filer who may read
+/// the existing claim (its own claimant, or the partner that filed it) learns which claim it is;
+/// anyone else, such as an anonymous filer who typed someone's registration number, learns only
+/// that a claim exists and how its owner reaches it.
+fn duplicate(filer: &Filer, draft: &ClaimDraft, existing: claims::ExistingClaim) -> ApiError {
+    let who = if draft.claimant.brn.is_some() { "this business" } else { "this person" };
+    let readable = filer.owner_kind != super::owner_kind::PUBLIC
+        && existing.owner_kind == filer.owner_kind
+        && existing.owner == filer.owner;
+    if readable {
+        return ApiError::Conflict {
+            detail: format!(
+                "{who} already has claim {} for this service; amend that claim instead of filing \
+                 another (POST /api/v1/claims/{}/amend)",
+                existing.reference, existing.id
+            ),
+            existing_id: Some(existing.id),
+            existing_reference: Some(existing.reference),
+        };
+    }
+    ApiError::Conflict {
+        detail: format!(
+            "{who} already has a claim for this service: one claim covers the whole loss. Its \
+             owner follows or amends it through the status link of its receipt."
+        ),
+        existing_id: None,
+        existing_reference: None,
+    }
 }
 
 /// The outage windows of one service of an incident, as verification reads them.

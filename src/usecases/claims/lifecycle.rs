@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use validator::Validate;
 
-use super::read::load_visible;
+use super::read::load_for_change;
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
 use crate::db::audit::{self, NewEvent};
 use crate::db::claims::{self, ClaimRow, EvidenceUpdate, StatusChange};
@@ -87,7 +87,7 @@ pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Clai
     if actor.is(&[Role::Admin, Role::Finance]) && actor.claim_scope.is_none() {
         return Err(ApiError::Forbidden);
     }
-    let row = load_visible(conn, actor, id)?;
+    let row = load_for_change(conn, actor, id)?;
     if !status_of(&row)?.can_withdraw() {
         return Err(illegal(&row, "withdrawn"));
     }
@@ -110,7 +110,7 @@ pub fn review(
     if actor.role != Role::Finance || actor.claim_scope.is_some() {
         return Err(ApiError::Forbidden);
     }
-    let row = load_visible(conn, actor, id)?;
+    let row = load_for_change(conn, actor, id)?;
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
     let mut errors = Errors::default();
     if input.reason.trim().is_empty() {
@@ -164,7 +164,7 @@ pub fn documents(
     id: &str,
     input: DocumentsInput,
 ) -> Result<ClaimView, ApiError> {
-    let row = load_visible(conn, actor, id)?;
+    let row = load_for_change(conn, actor, id)?;
     if !is_claimant_of(actor, &row) {
         return Err(ApiError::Forbidden);
     }

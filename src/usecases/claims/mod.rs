@@ -1,6 +1,7 @@
 //! Claims: filing (one intake path for the web form, the API and bulk uploads), reading with
 //! per-caller visibility, and the life cycle of SPEC section 5.
 
+pub mod amend;
 pub mod file;
 pub mod lifecycle;
 pub mod read;

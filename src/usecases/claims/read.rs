@@ -33,6 +33,15 @@ pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<
     claims::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(ApiError::NotFound)
 }
 
+/// Loads a claim the actor may read for a change of its state. The change first waits for any
+/// payout batch of the claim's incident being calculated (SPEC 8: a batch never pays a claim
+/// as if a change answered 2xx had not happened), then reads the claim as it is now.
+pub fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, ApiError> {
+    let row = load_visible(conn, actor, id)?;
+    crate::db::lock_key_shared(conn, &crate::db::batch_key(&row.incident_id))?;
+    load_visible(conn, actor, id)
+}
+
 pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
     let row = load_visible(conn, actor, id)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;

@@ -16,7 +16,7 @@ use crate::db::audit::{self, NewEvent};
 use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
 use crate::db::claims::{self, ClaimWindowRow, StatusChange};
 use crate::db::{self, DbConnection};
-use crate::domain::claim::ClaimStatus;
+use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
 use crate::domain::payout::trace::NoTrace;
 use crate::domain::payout::{allocate, assess, Assessment};
 use crate::domain::role::Actor;
@@ -63,8 +63,10 @@ fn too_large() -> ApiError {
 pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> Result<BatchView, ApiError> {
     let incident_id = parse_uuid("incident_id", &input.incident_id)?;
     let policy_id = parse_uuid("policy_id", &input.policy_id)?;
-    // Batches of one incident are created one at a time, on every instance.
-    db::lock_key(conn, &format!("payout-batch:{incident_id}"))?;
+    // Batches of one incident are created one at a time, and every change of a claim's state
+    // waits for them (it takes the same key shared): the claims read below stay as read until
+    // commit, on every instance.
+    db::lock_key(conn, &db::batch_key(&incident_id))?;
     match incidents::load(conn, &incident_id) {
         Err(ApiError::NotFound) => {
             return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"))
@@ -148,7 +150,15 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
     };
     batches::insert_batch(conn, &batch)?;
     batches::insert_lines(conn, &lines)?;
-    batches::take_claims(conn, &batch_id, now.to_db())?;
+    // The lock above already keeps every line's claim as it was read; the guarded update is
+    // the database's own word on it, so a change that slipped past the lock fails the batch
+    // instead of being overridden.
+    let taken = batches::take_claims(conn, &batch_id, now.to_db())?;
+    if taken != lines.len() {
+        return Err(ApiError::conflict(
+            "claims changed while the batch was calculated; nothing was stored, create it again",
+        ));
+    }
     let mut events = hold_claims(conn, &holds, now)?;
     events.push(NewEvent {
         action: "payout_batch.created",
@@ -168,6 +178,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
         }),
     });
     audit::append(conn, &actor.audit_name(), &events)?;
+    crate::failpoint::reach(crate::failpoint::point::PAYOUT_BATCH_BEFORE_COMMIT);
     view(&batch)
 }
 
@@ -190,6 +201,11 @@ fn assess_eligible(
             windows.entry(window.claim_id.clone()).or_default().push(window);
         }
         for claim in page {
+            if claim.identity_key.starts_with(DUPLICATE_IDENTITY_PREFIX) && claim.status != "approved" {
+                let reason = reason::DUPLICATE_IDENTITY.to_owned();
+                holds.push(Hold { claim, status: ClaimStatus::NeedsReview, reason });
+                continue;
+            }
             let mut own = windows.remove(&claim.id).unwrap_or_default();
             own.sort_by(|a, b| a.window_id.cmp(&b.window_id));
             let facts = StoredFacts::of(&claim, &own);

@@ -1,0 +1,1 @@
+DROP INDEX claims_one_live_claim_per_identity;
