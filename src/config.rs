@@ -17,6 +17,11 @@
 //!   names the client (default none: the direct peer is the client).
 //! - `HTTP_WORKERS`: worker threads (default: one per core).
 //! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
+//! - Integrity screening (SPEC 13): `SIGNAL_VELOCITY_MINUTES` (window, default 10),
+//!   `SIGNAL_VELOCITY_PER_CLIENT` (filings from one address or claimant in it, default 10),
+//!   `SIGNAL_VELOCITY_PER_PARTNER` (a partner's API filings in it, default 500),
+//!   `SIGNAL_OUTLIER_FACTOR` (times the peers' median, default 20) and
+//!   `SIGNAL_OUTLIER_MIN_PEERS` (peers needed to judge, default 30).
 
 use std::path::PathBuf;
 
@@ -25,6 +30,7 @@ use jsonwebtoken::Algorithm;
 
 use crate::auth::{parse_algorithms, JwtKeys};
 use crate::db::DatabaseUrl;
+use crate::domain::signals::Thresholds;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -43,6 +49,7 @@ pub struct Config {
     pub log_json: bool,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub http_workers: Option<usize>,
+    pub screening: Thresholds,
 }
 
 impl Config {
@@ -95,6 +102,25 @@ impl Config {
                 .map(|_| number("HTTP_WORKERS", 1))
                 .transpose()?
                 .map(|n| n.max(1) as usize),
+            screening: {
+                let defaults = Thresholds::default();
+                let threshold = |key: &str, default: i64| -> anyhow::Result<i64> {
+                    Ok(i64::try_from(number(key, u64::try_from(default)?)?)?.max(1))
+                };
+                Thresholds {
+                    velocity_minutes: threshold("SIGNAL_VELOCITY_MINUTES", defaults.velocity_minutes)?,
+                    velocity_per_client: threshold(
+                        "SIGNAL_VELOCITY_PER_CLIENT",
+                        defaults.velocity_per_client,
+                    )?,
+                    velocity_per_partner: threshold(
+                        "SIGNAL_VELOCITY_PER_PARTNER",
+                        defaults.velocity_per_partner,
+                    )?,
+                    outlier_factor: threshold("SIGNAL_OUTLIER_FACTOR", defaults.outlier_factor)?,
+                    outlier_min_peers: threshold("SIGNAL_OUTLIER_MIN_PEERS", defaults.outlier_min_peers)?,
+                }
+            },
         })
     }
 

@@ -186,6 +186,7 @@ diesel::table! {
 diesel::joinable!(claims -> incidents (incident_id));
 diesel::joinable!(payout_lines -> payout_batches (batch_id));
 diesel::joinable!(claim_windows -> claims (claim_id));
+diesel::joinable!(claim_screenings -> claims (claim_id));
 diesel::allow_tables_to_appear_in_same_query!(
     incidents,
     outage_windows,
@@ -195,7 +196,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payout_batches,
     payout_lines,
     bulk_uploads,
-    bulk_upload_errors
+    bulk_upload_errors,
+    claim_screenings
 );
 
 diesel::table! {
@@ -229,5 +231,14 @@ diesel::table! {
         field -> Text,
         code -> Text,
         message -> Text,
+    }
+}
+
+diesel::table! {
+    claim_screenings (claim_id) {
+        claim_id -> Text,
+        client_key -> Nullable<Text>,
+        signals -> Text,
+        screened_at -> Timestamp,
     }
 }

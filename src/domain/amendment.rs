@@ -45,8 +45,14 @@ pub struct LossTerms {
 pub fn check_loss_period(loss: Option<Interval>, now: Timestamp, errors: &mut Errors) {
     match loss {
         None => errors.add("loss_ended_at", "before_start", "must be after loss_started_at"),
-        Some(period) if (period.end().micros() - period.start().micros()) > MAX_LOSS_DAYS * 86_400_000_000 => {
-            errors.add("loss_ended_at", "too_long", format!("a loss period covers at most {MAX_LOSS_DAYS} days"))
+        Some(period)
+            if (period.end().micros() - period.start().micros()) > MAX_LOSS_DAYS * 86_400_000_000 =>
+        {
+            errors.add(
+                "loss_ended_at",
+                "too_long",
+                format!("a loss period covers at most {MAX_LOSS_DAYS} days"),
+            )
         }
         Some(period) if period.start() > now => {
             errors.add("loss_started_at", "in_future", "must not be in the future")
@@ -140,7 +146,8 @@ mod tests {
         let fields = |e: Vec<FieldError>| e.into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields(AmendInput::default().apply(&current(), now()).unwrap_err()), ["claimed_amount"]);
         let input: AmendInput =
-            serde_json::from_value(serde_json::json!({"loss_ended_at": "2022-10-15T10:00:00+09:00"})).unwrap();
+            serde_json::from_value(serde_json::json!({"loss_ended_at": "2022-10-15T10:00:00+09:00"}))
+                .unwrap();
         assert_eq!(fields(input.apply(&current(), now()).unwrap_err()), ["loss_ended_at"]);
     }
 

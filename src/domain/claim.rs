@@ -122,6 +122,8 @@ pub mod reason {
     pub const DOCUMENTS_RECEIVED: &str = "documents_received";
     /// The owner amended a claim a person had asked about: a person looks at it again.
     pub const AMENDED: &str = "amended";
+    /// Integrity screening found something a person should look at (SPEC 13).
+    pub const INTEGRITY_SIGNAL: &str = "integrity_signal";
     /// Filed, before the one-claim rule, for a claimant who already had a claim for the
     /// service: a person decides before it is paid.
     pub const DUPLICATE_IDENTITY: &str = "duplicate_identity";

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod role;
 pub mod service;
 pub mod severity;
+pub mod signals;
 pub mod time;
 pub mod validation;
 pub mod verification;

@@ -34,7 +34,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let actor = auth.require(&[Role::Partner])?;
-    let filer = Filer::for_actor(Some(&actor))?.bulk();
+    let filer = Filer::for_actor(Some(&actor))?.screened(state.config.screening, None).bulk();
     // A missing key is a missing field like any other: 422 naming it (the IETF idempotency
     // draft asks for a 4xx; 428 would suggest a conditional request).
     let key = super::claims::idempotency_key(&req)?

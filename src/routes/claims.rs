@@ -4,13 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::auth::JwtKeys;
+use crate::domain::amendment::AmendInput;
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
 use crate::domain::role::Role;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::domain::amendment::AmendInput;
 use crate::usecases::claims::amend;
 use crate::usecases::claims::file::{self, FiledClaim, Filer};
 use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
@@ -61,9 +61,9 @@ pub async fn create(
     MaybeAuthenticated(actor): MaybeAuthenticated,
     JsonBody(input): JsonBody<NewClaimInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let filer = Filer::for_actor(actor.as_ref())?;
     let public = actor.is_none();
     let client = crate::http::client_ip::client_ip(&req, &state.config.trusted_proxies);
+    let filer = Filer::for_actor(actor.as_ref())?.screened(state.config.screening, client);
     if public {
         if !state.config.public_filing {
             return Err(ApiError::Unauthorized("public filing is off: a bearer token is required".into()));
@@ -175,7 +175,8 @@ pub async fn amend(
     ValidJson(input): ValidJson<AmendInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, id) = (auth.0, parse_id(&path)?);
-    let claim = state.write(move |conn| amend::amend(conn, &actor, &id, input)).await?;
+    let thresholds = state.config.screening;
+    let claim = state.write(move |conn| amend::amend(conn, &actor, thresholds, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 

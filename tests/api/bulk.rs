@@ -46,7 +46,7 @@ pub(crate) fn row(n: u32) -> Row {
         ("name", format!("Shop {n}")),
         ("business_registration_number", brn(n)),
         ("email", format!("shop{n}@example.kr")),
-        ("phone", "010-1234-5678".into()),
+        ("phone", crate::helpers::phone(n)),
         ("service", "messenger".into()),
         ("loss_started_at", "2022-10-15T15:30:00+09:00".into()),
         ("loss_ended_at", "2022-10-15T19:30:00+09:00".into()),
@@ -55,7 +55,7 @@ pub(crate) fn row(n: u32) -> Row {
         ("baseline_revenue", "1400000".into()),
         ("outage_revenue", "900000".into()),
         ("bank_code", "004".into()),
-        ("account_number", "123-456-789012".into()),
+        ("account_number", format!("{:012}", 600_000_000 + n)),
         ("account_holder", "Kim Minji".into()),
     ]
     .into_iter()
@@ -128,7 +128,7 @@ async fn a_csv_files_valid_rows_and_reports_invalid_and_duplicate_ones() {
     let incident = incident_with_windows(&app).await;
     // Filed before through the API by the claimant itself.
     let mut existing = claim_body(&incident);
-    existing["claimant"]["business_registration_number"] = json!(brn(5));
+    crate::helpers::as_business(&mut existing, 5);
     assert_eq!(
         app.post("/api/v1/claims", Some(&app.token(Role::Claimant, "c")), &existing).await.status(),
         201
@@ -136,7 +136,14 @@ async fn a_csv_files_valid_rows_and_reports_invalid_and_duplicate_ones() {
     let rows = [
         row(1),
         with(row(2), &[("business_registration_number", "220-81-62518"), ("email", "nope")]),
-        with(row(3), &[("claimant_kind", "individual"), ("business_registration_number", "")]),
+        with(
+            row(3),
+            &[
+                ("claimant_kind", "individual"),
+                ("business_registration_number", ""),
+                ("account_holder", "Shop 3"),
+            ],
+        ),
         with(row(4), &[("business_registration_number", &brn(1))]),
         with(row(6), &[("external_ref", "ref-1")]),
         row(5),
@@ -270,6 +277,7 @@ async fn a_retry_resumes_an_interrupted_upload_without_filing_a_row_twice() {
     let later = "SELECT id FROM claims WHERE external_ref IN ('ref-2', 'ref-3')";
     app.execute_sql(&format!(
         "DELETE FROM claim_windows WHERE claim_id IN ({later});
+         DELETE FROM claim_screenings WHERE claim_id IN ({later});
          DELETE FROM claims WHERE id IN ({later});
          DELETE FROM bulk_upload_errors;
          UPDATE bulk_uploads SET status = 'processing', next_row = 2, accepted = 1, rejected = 0,

@@ -2,7 +2,7 @@ use outage_claims::domain::role::Role;
 use serde_json::json;
 
 use crate::helpers::{
-    body, brn, claim_body, field_codes, incident_with_windows, problem, spawn_app, spawn_app_with,
+    body, claim_body, field_codes, incident_with_windows, problem, spawn_app, spawn_app_with,
 };
 
 #[tokio::test]
@@ -55,7 +55,7 @@ async fn a_public_filing_answers_a_status_token_that_reads_only_that_claim() {
     let other = body(
         app.post("/api/v1/claims", Some(&app.token(Role::Claimant, "x")), &{
             let mut c = claim_body(&incident);
-            c["claimant"]["business_registration_number"] = json!(brn(1));
+            crate::helpers::as_business(&mut c, 1);
             c
         })
         .await,
@@ -91,7 +91,7 @@ async fn the_opening_status_follows_the_rules() {
     let token = app.token(Role::Claimant, "c");
     let file = |change: serde_json::Value, n: u32| {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         for (k, v) in change.as_object().unwrap() {
             claim[k] = v.clone();
         }
@@ -174,7 +174,7 @@ async fn many_concurrent_filers_all_succeed() {
     let token = app.token(Role::Partner, "p");
     let filings = (0..64).map(|n| {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         claim["external_ref"] = json!(format!("member-{n}"));
         let (app, token) = (&app, &token);
         async move { app.post("/api/v1/claims", Some(token), &claim).await.status().as_u16() }
@@ -274,7 +274,7 @@ async fn callers_see_only_their_own_claims() {
     problem(app.post(&format!("{path}/withdraw"), Some(&bob), &json!({})).await, 404).await;
 
     let mut member = claim_body(&incident);
-    member["claimant"]["business_registration_number"] = json!(brn(7));
+    crate::helpers::as_business(&mut member, 7);
     member["external_ref"] = json!("m-7");
     let filed = body(app.post("/api/v1/claims", Some(&partner), &member).await).await;
     let partner_list = body(app.get("/api/v1/claims", Some(&partner)).await).await;
@@ -291,7 +291,7 @@ async fn claim_lists_filter_and_page() {
     let token = app.token(Role::Claimant, "c");
     for n in 0..5 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         if n == 0 {
             claim["loss_started_at"] = json!("2022-10-20T10:00:00+09:00");
             claim["loss_ended_at"] = json!("2022-10-20T12:00:00+09:00");
@@ -323,7 +323,7 @@ async fn public_filing_is_rate_limited_per_client() {
     let incident = incident_with_windows(&app).await;
     for n in 0..2 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         assert_eq!(app.post("/api/v1/claims", None, &claim).await.status(), 201);
     }
     let response = app.post("/api/v1/claims", None, &claim_body(&incident)).await;
@@ -352,7 +352,7 @@ async fn behind_a_trusted_proxy_the_limit_counts_each_forwarded_client() {
     let incident = incident_with_windows(&app).await;
     let file = |n: u32, forwarded_for: &'static str| {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         app.client
             .post(format!("{}/api/v1/claims", app.address))
             .header("X-Forwarded-For", forwarded_for)

@@ -8,7 +8,7 @@ use reqwest::{Client, Response};
 use serde_json::{json, Value};
 
 use crate::browser_support::{Browser, Locale};
-use crate::helpers::{body, brn, claim_body, incident_with_windows, spawn_app, TestApp};
+use crate::helpers::{body, claim_body, incident_with_windows, spawn_app, TestApp};
 
 /// A client that shows redirects instead of following them, as the tests check where they go.
 fn client() -> Client {
@@ -25,7 +25,7 @@ async fn calculated_batch(app: &TestApp) -> (String, String) {
     let partner = app.token(Role::Partner, "p");
     for n in 0..3 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         claim["external_ref"] = json!(format!("f-{n}"));
         assert_eq!(app.post("/api/v1/claims", Some(&partner), &claim).await.status(), 201);
     }

@@ -66,6 +66,9 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("JWT_SECRET", JWT_SECRET),
         ("HTTP_WORKERS", "2"),
         ("DB_POOL_SIZE", "8"),
+        // Tests file many claims from one address and token; the screening tests set their own.
+        ("SIGNAL_VELOCITY_PER_CLIENT", "100000"),
+        ("SIGNAL_VELOCITY_PER_PARTNER", "100000"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -254,6 +257,20 @@ pub fn claim_body(incident_id: &str) -> Value {
         "evidence": {"baseline_revenue": "1400000", "outage_revenue": "900000"},
         "payout_account": {"bank_code": "004", "account_number": "123-456-789012", "holder": "Kim Minji"}
     })
+}
+
+/// Makes `claim` the claim of business `n`: its registration number, its own contact and its
+/// own bank account (shared ones would rightly be integrity signals).
+pub fn as_business(claim: &mut Value, n: u32) {
+    claim["claimant"]["business_registration_number"] = json!(brn(n));
+    claim["claimant"]["email"] = json!(format!("business{n}@example.kr"));
+    claim["claimant"]["phone"] = json!(phone(n));
+    claim["payout_account"]["account_number"] = json!(format!("{:012}", 900_000_000 + n));
+}
+
+/// A distinct mobile number for `n`.
+pub fn phone(n: u32) -> String {
+    format!("010-{:04}-{:04}", n / 10_000 % 10_000, n % 10_000)
 }
 
 /// A valid registration number for `n` (its check digit computed), so tests can make many

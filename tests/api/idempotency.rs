@@ -1,7 +1,7 @@
 use outage_claims::domain::role::Role;
 use serde_json::json;
 
-use crate::helpers::{body, brn, claim_body, field_codes, incident_with_windows, problem, spawn_app};
+use crate::helpers::{body, claim_body, field_codes, incident_with_windows, problem, spawn_app};
 
 #[tokio::test]
 async fn the_same_key_and_body_replay_the_first_answer() {
@@ -26,7 +26,7 @@ async fn the_same_key_and_body_replay_the_first_answer() {
     assert_eq!(field_codes(&reused), ["Idempotency-Key:idempotency_key_reused"]);
 
     // Keys are scoped to the caller: another claimant's "key-1" is its own.
-    other["claimant"]["business_registration_number"] = json!(brn(9));
+    crate::helpers::as_business(&mut other, 9);
     let elsewhere = send("key-1", other, app.token(Role::Claimant, "d")).await.unwrap();
     assert_eq!(elsewhere.status(), 201);
     let listed = body(app.get("/api/v1/claims", Some(&app.finance())).await).await;

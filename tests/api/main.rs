@@ -23,4 +23,5 @@ mod reports;
 mod resilience;
 mod schemas;
 mod settlement;
+mod signals;
 mod windows;

@@ -54,7 +54,8 @@ async fn a_claim_withdrawn_or_rejected_while_a_batch_is_calculated_is_never_in_t
             change_all(&app, &filed[..300], false),
             change_all(&app, &filed[300..450], true),
         );
-        assert!([201, 409].contains(&batch.status().as_u16()), "batch: {}", batch.status());
+        // Under this burst the batch may also wait past the pool's timeout (503, retried later).
+        assert!([201, 409, 503].contains(&batch.status().as_u16()), "batch: {}", batch.status());
         let batches = batches_with_claims(&app).await;
         let in_batch = assert_no_claim_in_two_batches(&batches);
         for id in withdrawn.iter().chain(&rejected) {
@@ -206,10 +207,11 @@ fn bulk_row(n: u32) -> Value {
     json!({
         "external_ref": format!("m-{n}"), "claimant_kind": "business", "name": "Member shop",
         "business_registration_number": brn(n), "email": format!("shop{n}@example.kr"),
+        "phone": crate::helpers::phone(n),
         "service": "messenger", "loss_started_at": "2022-10-15T15:30:00+09:00",
         "loss_ended_at": "2022-10-15T19:30:00+09:00", "currency": "KRW", "claimed_amount": "250000",
         "baseline_revenue": "1400000", "outage_revenue": "900000", "bank_code": "004",
-        "account_number": "123-456-789012", "account_holder": "Kim Minji"
+        "account_number": format!("{:012}", 500_000_000 + n), "account_holder": "Kim Minji"
     })
 }
 
@@ -233,15 +235,20 @@ async fn a_claimant_who_lost_more_amends_the_one_claim_and_it_is_verified_again(
 
     // Above the review threshold: a person looks at it.
     let large = body(app.post(&path, Some(&token), &json!({"claimed_amount": "9000000"})).await).await;
-    assert_eq!((large["status"].as_str(), large["status_reason"].as_str()), (Some("needs_review"), Some("above_review_threshold")));
+    assert_eq!(
+        (large["status"].as_str(), large["status_reason"].as_str()),
+        (Some("needs_review"), Some("above_review_threshold"))
+    );
 
     // A period without any outage is refused, and nothing changes.
-    let outside = json!({"loss_started_at": "2022-10-20T10:00:00+09:00", "loss_ended_at": "2022-10-20T11:00:00+09:00"});
+    let outside =
+        json!({"loss_started_at": "2022-10-20T10:00:00+09:00", "loss_ended_at": "2022-10-20T11:00:00+09:00"});
     let refused = problem(app.post(&path, Some(&token), &outside).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "loss_started_at");
     let unknown = problem(app.post(&path, Some(&token), &json!({"service": "mobility"})).await, 422).await;
     assert!(unknown.to_string().contains("service"), "{unknown}");
-    let now = body(app.get(&format!("/api/v1/claims/{}", filed["id"].as_str().unwrap()), Some(&token)).await).await;
+    let now =
+        body(app.get(&format!("/api/v1/claims/{}", filed["id"].as_str().unwrap()), Some(&token)).await).await;
     assert_eq!(now["claimed_amount"], "9000000");
 
     // Nobody else amends it, and finance decides rather than amends.

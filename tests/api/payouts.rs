@@ -1,9 +1,7 @@
 use outage_claims::domain::role::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{
-    body, brn, claim_body, field_codes, incident_with_windows, problem, spawn_app, TestApp,
-};
+use crate::helpers::{body, claim_body, field_codes, incident_with_windows, problem, spawn_app, TestApp};
 
 /// The reported-loss bands, with a budget that binds when the claims add up to more.
 fn bands_policy(budget: Option<&str>) -> Value {
@@ -30,7 +28,7 @@ async fn setup(app: &TestApp, claims: u32, policy: Value) -> (String, String, Ve
     let mut ids = Vec::new();
     for n in 0..claims {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         claim["external_ref"] = json!(format!("m-{n}"));
         claim["claimed_amount"] = json!(if n == 0 { "450000" } else { "250000" });
         let filed = body(app.post("/api/v1/claims", Some(&token), &claim).await).await;
@@ -177,7 +175,7 @@ async fn claims_above_every_tier_go_back_to_review_and_an_assessed_amount_pays()
     assert_eq!(body(app.get(&path, Some(&app.finance())).await).await["status"], "verified");
 
     let mut small = claim_body(&incident);
-    small["claimant"]["business_registration_number"] = json!(brn(3));
+    crate::helpers::as_business(&mut small, 3);
     app.post("/api/v1/claims", Some(&token), &small).await;
     let batch = body(create_batch(&app, &incident, policy_id).await).await;
     assert_eq!((batch["line_count"].as_i64(), batch["held_count"].as_i64()), (Some(1), Some(1)));

@@ -1,7 +1,7 @@
 use outage_claims::domain::role::Role;
 use serde_json::json;
 
-use crate::helpers::{body, brn, claim_body, incident_with_windows, problem, spawn_app};
+use crate::helpers::{body, claim_body, incident_with_windows, problem, spawn_app};
 
 #[tokio::test]
 async fn the_summary_reconciles_claims_assessments_and_payments() {
@@ -14,7 +14,7 @@ async fn the_summary_reconciles_claims_assessments_and_payments() {
     let mut ids = Vec::new();
     for n in 0..3 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         if n == 2 {
             claim["loss_started_at"] = json!("2022-10-20T10:00:00+09:00");
             claim["loss_ended_at"] = json!("2022-10-20T11:00:00+09:00");

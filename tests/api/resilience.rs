@@ -38,6 +38,7 @@ impl Server {
             .env("JWT_SECRET", JWT_SECRET)
             .env("HTTP_WORKERS", "2")
             .env("DB_POOL_SIZE", "8")
+            .env("SIGNAL_VELOCITY_PER_PARTNER", "100000")
             .env("RUST_LOG", "info")
             .env("LOG_FORMAT", "text")
             .stdout(Stdio::null())
@@ -122,6 +123,8 @@ pub fn claim(incident: &str, n: u32) -> Value {
     let mut claim = claim_body(incident);
     claim["claimant"]["business_registration_number"] = json!(brn(n));
     claim["claimant"]["email"] = json!(format!("shop{n}@example.kr"));
+    claim["claimant"]["phone"] = json!(crate::helpers::phone(n));
+    claim["payout_account"]["account_number"] = json!(format!("{:012}", 500_000_000 + n));
     claim
 }
 
@@ -388,6 +391,33 @@ async fn two_instances_on_one_database_never_share_a_claim_between_batches_and_k
 
     let in_batches = assert_no_claim_in_two_batches(&batches_with_claims(&app).await);
     assert_eq!(in_batches.len(), filed, "every claim is in exactly one batch");
+    audit_is_sound(&app).await;
+}
+
+#[tokio::test]
+async fn two_instances_answer_concurrent_filings_of_one_business_with_one_201_and_the_rest_409() {
+    let (url, db) = fresh_database();
+    let one = Server::start(&url);
+    let two = Server::start(&url);
+    let app = attach(one.address.clone(), url.clone(), db);
+    let incident = incident_with_windows(&app).await;
+    let app_two = app.at(&two.address);
+    // Ten businesses, each filed 8 times at once, half through each instance, while other
+    // businesses are filed in the same group commits.
+    let filings = (0..10u32).flat_map(|n| (0..8).map(move |i| (n, i))).map(|(n, i)| {
+        let instance = if i % 2 == 0 { &app } else { &app_two };
+        let token = instance.token(Role::Partner, "lobby");
+        let mut claim = claim(&incident, n);
+        claim["external_ref"] = json!(format!("try-{n}-{i}"));
+        async move { instance.post("/api/v1/claims", Some(&token), &claim).await.status().as_u16() }
+    });
+    let others = file_claims(&app_two, &incident, 100..300);
+    let (statuses, (others, _)) = tokio::join!(join_all(filings), others);
+    assert_eq!(others.len(), 200);
+    for business in statuses.chunks(8) {
+        assert_eq!(business.iter().filter(|s| **s == 201).count(), 1, "{business:?}");
+        assert_eq!(business.iter().filter(|s| **s == 409).count(), 7, "{business:?}");
+    }
     audit_is_sound(&app).await;
 }
 

@@ -1,9 +1,7 @@
 use outage_claims::domain::role::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{
-    body, brn, claim_body, field_codes, incident_with_windows, problem, spawn_app, TestApp,
-};
+use crate::helpers::{body, claim_body, field_codes, incident_with_windows, problem, spawn_app, TestApp};
 
 /// An approved batch over three claims (one named like a formula), and the claim ids.
 async fn approved_batch(app: &TestApp) -> (String, Vec<String>) {
@@ -16,7 +14,7 @@ async fn approved_batch(app: &TestApp) -> (String, Vec<String>) {
     let mut ids = Vec::new();
     for n in 0..3 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         claim["external_ref"] = json!(format!("m-{n}"));
         if n == 1 {
             claim["claimant"]["name"] = json!("=HYPERLINK(\"http://evil\")");
@@ -77,7 +75,7 @@ async fn the_export_is_the_same_bytes_every_time_and_guards_formula_text() {
     );
     assert!(text.contains(&format!("1,{batch},{},", ids[0])));
     assert!(text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{text}");
-    assert!(text.contains(",004,123456789012,Kim Minji,KRW,30000\r\n"));
+    assert!(text.contains(",004,000900000000,Kim Minji,KRW,30000\r\n"), "{text}");
 
     let with_bom = app.client.get(format!("{url}?bom=true")).bearer_auth(app.finance()).send().await.unwrap();
     let bom_sha = with_bom.headers()["x-content-sha256"].to_str().unwrap().to_owned();

@@ -5,8 +5,9 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::file::{automatic_status, service_windows, DEFAULT_CURE_DAYS};
+use super::file::{automatic_status, held_for_signals, service_windows, DEFAULT_CURE_DAYS};
 use super::read::load_for_change;
+use super::screen::{self, Client};
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
 use crate::db::audit::{self, NewEvent};
 use crate::db::claims::{self, ClaimRow, ClaimWindowRow, TermsAmended};
@@ -19,6 +20,7 @@ use crate::domain::interval::Interval;
 use crate::domain::money::{Currency, Money};
 use crate::domain::role::Actor;
 use crate::domain::service::ServiceSlug;
+use crate::domain::signals::Thresholds;
 use crate::domain::time::Timestamp;
 use crate::domain::verification::Verification;
 use crate::http::ApiError;
@@ -59,6 +61,7 @@ fn set_by_rules(status: ClaimStatus, status_reason: Option<&str>) -> bool {
 pub fn amend(
     conn: &mut DbConnection,
     actor: &Actor,
+    thresholds: Thresholds,
     id: &str,
     input: AmendInput,
 ) -> Result<ClaimView, ApiError> {
@@ -77,7 +80,8 @@ pub fn amend(
     let incident = incidents::load(conn, &row.incident_id)?;
     let service = ServiceSlug::parse(&row.service).map_err(|_| corrupt(&row, "service"))?;
     let kind = ClaimantKind::parse(&row.claimant_kind).ok_or_else(|| corrupt(&row, "claimant kind"))?;
-    let verification = Verification::compute(terms.loss, &service_windows(conn, &row.incident_id, service.as_str())?);
+    let verification =
+        Verification::compute(terms.loss, &service_windows(conn, &row.incident_id, service.as_str())?);
     if !verification.has_outage() {
         // An accepted claim is never rejected by its owner's own amendment: it is refused instead.
         return Err(ApiError::field(
@@ -88,13 +92,33 @@ pub fn amend(
     }
     let policy = policies::latest(conn, &row.incident_id)?;
     let (to, to_reason) = if set_by_rules(status, row.status_reason.as_deref()) {
-        automatic_status(policy.as_ref(), &incident, kind, &service, &terms.evidence, terms.claimed, &verification)
+        automatic_status(
+            policy.as_ref(),
+            &incident,
+            kind,
+            &service,
+            &terms.evidence,
+            terms.claimed,
+            &verification,
+        )
     } else if status == ClaimStatus::NeedsReview {
         (ClaimStatus::NeedsReview, row.status_reason.clone())
     } else {
         // Finance asked for something: a person looks at the amended claim.
         (ClaimStatus::NeedsReview, Some(reason::AMENDED.into()))
     };
+    // Screened again on the amended terms (SPEC 13); an amendment is not a filing, so it is
+    // not counted for velocity.
+    let mut screened = row.clone();
+    screened.claimed_minor = terms.claimed.minor();
+    screened.status = to.as_str().to_owned();
+    let peers = screen::peers_of(conn, &screened)?;
+    let signals = screen::screen(conn, &thresholds, &screened, &Client::Uncounted, peers, now)?;
+    let (to, to_reason) = match held_for_signals(&screened, &signals) {
+        Some(_) => (ClaimStatus::NeedsReview, Some(reason::INTEGRITY_SIGNAL.to_owned())),
+        None => (to, to_reason),
+    };
+    screen::record(conn, &row.id, &Client::Uncounted, &signals, now)?;
     let cure_deadline = (to == ClaimStatus::Deficient).then(|| {
         row.cure_deadline
             .unwrap_or_else(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db())
@@ -139,6 +163,7 @@ pub fn amend(
             "loss_ended_at": {"from": before.loss.end().to_string(), "to": terms.loss.end().to_string()},
             "outage_seconds": {"from": row.outage_seconds, "to": amended.outage_seconds},
             "evidence": input.evidence,
+            "signals": signals.iter().map(|s| s.code).collect::<Vec<_>>(),
         }),
     };
     audit::append(conn, &actor.audit_name(), &[event])?;

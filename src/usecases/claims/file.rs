@@ -14,14 +14,16 @@ use crate::db::{windows, DbConnection};
 use crate::domain::claim::{reason, Channel, ClaimStatus};
 use crate::domain::claim_input::{ClaimDraft, Evidence};
 use crate::domain::claimant::ClaimantKind;
-use crate::domain::money::Money;
-use crate::domain::service::ServiceSlug;
 use crate::domain::interval::Interval;
+use crate::domain::money::Money;
 use crate::domain::role::{Actor, Role};
+use crate::domain::service::ServiceSlug;
 use crate::domain::severity::Severity;
+use crate::domain::signals::{Signal, Thresholds};
 use crate::domain::time::Timestamp;
 use crate::domain::verification::{OutageWindow, Verification};
 use crate::http::ApiError;
+use crate::usecases::claims::screen::{self, Client};
 use crate::usecases::incidents::{self, Incident};
 use crate::usecases::policies::{self, StoredPolicy};
 
@@ -36,6 +38,9 @@ pub struct Filer {
     pub owner: String,
     /// How the filer is named in the audit chain.
     pub audit_name: String,
+    /// Who files, for integrity screening's `filing_velocity`.
+    pub client: Client,
+    pub thresholds: Thresholds,
 }
 
 impl Filer {
@@ -48,6 +53,8 @@ impl Filer {
                 owner_kind: owner_kind::PUBLIC,
                 owner: String::new(),
                 audit_name: "public".into(),
+                client: Client::Uncounted,
+                thresholds: Thresholds::default(),
             });
         };
         if actor.claim_scope.is_some() {
@@ -59,20 +66,35 @@ impl Filer {
                 owner_kind: owner_kind::CLAIMANT,
                 owner: actor.sub.clone(),
                 audit_name: actor.audit_name(),
+                client: Client::Person(format!("sub:{}", actor.sub)),
+                thresholds: Thresholds::default(),
             }),
             (Role::Partner, Some(org)) => Ok(Filer {
                 channel: Channel::Api,
                 owner_kind: owner_kind::PARTNER,
                 owner: org.clone(),
                 audit_name: actor.audit_name(),
+                client: Client::Partner(format!("org:{org}")),
+                thresholds: Thresholds::default(),
             }),
             _ => Err(ApiError::Forbidden),
         }
     }
 
-    /// The same filer uploading in bulk.
+    /// The same filer uploading in bulk (not counted for `filing_velocity`).
     pub fn bulk(mut self) -> Filer {
         self.channel = Channel::Bulk;
+        self.client = Client::Uncounted;
+        self
+    }
+
+    /// Screens this filer's claims with the configured thresholds; a public filer is counted
+    /// by its client address.
+    pub fn screened(mut self, thresholds: Thresholds, client_address: Option<std::net::IpAddr>) -> Filer {
+        self.thresholds = thresholds;
+        if let (owner_kind::PUBLIC, Some(address)) = (self.owner_kind, client_address) {
+            self.client = Client::Person(format!("ip:{address}"));
+        }
         self
     }
 }
@@ -123,7 +145,15 @@ fn opening_status(
     verification: &Verification,
 ) -> (ClaimStatus, Option<String>) {
     let claimant = &draft.claimant;
-    automatic_status(policy, incident, claimant.kind, &draft.service, &draft.evidence, draft.claimed, verification)
+    automatic_status(
+        policy,
+        incident,
+        claimant.kind,
+        &draft.service,
+        &draft.evidence,
+        draft.claimed,
+        verification,
+    )
 }
 
 /// Files one claim in the caller's transaction; its audit event goes to `context`, which the
@@ -191,7 +221,7 @@ pub fn file(
     let cure_deadline = (status == ClaimStatus::Deficient)
         .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db());
     let number = claims::next_reference_number(conn)?;
-    let row = new_row(
+    let mut row = new_row(
         filer,
         &incident,
         draft,
@@ -213,8 +243,16 @@ pub fn file(
             overlap_seconds: o.seconds,
         })
         .collect();
+    // Peers change little within one transaction: they are counted once per group.
+    let peers_key = format!("peers:{incident_id}:{}:{}", row.service, row.claimant_kind);
+    let peers = context.memo(peers_key, || screen::peers_of(conn, &row))?;
+    let signals = screen::screen(conn, &filer.thresholds, &row, &filer.client, peers, now)?;
+    if let Some((status, reason)) = held_for_signals(&row, &signals) {
+        (row.status, row.status_reason, row.cure_deadline) = (status, Some(reason), None);
+    }
     claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
-    context.audit(&filer.audit_name, filed_event(&row));
+    screen::record(conn, &row.id, &filer.client, &signals, now)?;
+    context.audit(&filer.audit_name, filed_event(&row, &signals));
     Ok(FiledClaim { row, windows: window_rows })
 }
 
@@ -323,8 +361,16 @@ fn new_row(
     }
 }
 
+/// A claim with integrity signals goes to a person (`integrity_signal`), unless the rules already
+/// rejected it: no signal rejects a claim, and none lets one through.
+pub fn held_for_signals(row: &ClaimRow, signals: &[Signal]) -> Option<(String, String)> {
+    let rejected = row.status == ClaimStatus::Rejected.as_str();
+    (!signals.is_empty() && !rejected)
+        .then(|| (ClaimStatus::NeedsReview.as_str().to_owned(), reason::INTEGRITY_SIGNAL.to_owned()))
+}
+
 /// The audit record of a filing: what was decided, without personal or bank details.
-fn filed_event(row: &ClaimRow) -> NewEvent {
+fn filed_event(row: &ClaimRow, signals: &[Signal]) -> NewEvent {
     NewEvent {
         action: "claim.filed",
         entity_type: "claim",
@@ -339,6 +385,7 @@ fn filed_event(row: &ClaimRow) -> NewEvent {
             "currency": row.currency,
             "claimed_minor": row.claimed_minor,
             "outage_seconds": row.outage_seconds,
+            "signals": signals.iter().map(|s| s.code).collect::<Vec<_>>(),
         }),
     }
 }

@@ -5,6 +5,7 @@ pub mod amend;
 pub mod file;
 pub mod lifecycle;
 pub mod read;
+pub mod screen;
 
 use serde::Serialize;
 
@@ -51,6 +52,9 @@ pub struct ClaimView {
     pub verification: VerificationView,
     pub created_at: String,
     pub updated_at: String,
+    /// Integrity signals (SPEC 13), shown to finance only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals: Option<Vec<crate::domain::signals::Signal>>,
     /// Only in the answer to a public filing: a token that reads this claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_token: Option<String>,
@@ -186,6 +190,7 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
         },
         created_at: at(row.created_at),
         updated_at: at(row.updated_at),
+        signals: None,
         status_token: None,
     }
 }
@@ -193,6 +198,24 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
 /// Only finance sees account numbers in full.
 pub fn unmasked_for(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| a.role == Role::Finance && a.claim_scope.is_none())
+}
+
+/// Fills `signals` for finance (nobody else sees them).
+pub fn with_signals(
+    conn: &mut crate::db::DbConnection,
+    actor: &Actor,
+    views: &mut [ClaimView],
+) -> Result<(), crate::http::ApiError> {
+    if !unmasked_for(Some(actor)) || views.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
+    let mut stored = screen::stored(conn, &ids)?;
+    for view in views.iter_mut() {
+        let found = stored.iter().position(|(id, _)| *id == view.id).map(|i| stored.swap_remove(i).1);
+        view.signals = Some(found.unwrap_or_default());
+    }
+    Ok(())
 }
 
 /// Fills `paid_amount` for the paid claims among `views`.

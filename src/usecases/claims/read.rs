@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{can_read, owner_kind, unmasked_for, view, with_paid_amounts, ClaimView};
+use super::{can_read, owner_kind, unmasked_for, view, with_paid_amounts, with_signals, ClaimView};
 use crate::db::claims::{self, ClaimFilter, ClaimRow};
 use crate::db::DbConnection;
 use crate::domain::claim::{Channel, ClaimStatus};
@@ -47,6 +47,7 @@ pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
     let mut views = [view(&row, &windows, unmasked_for(Some(actor)))];
     with_paid_amounts(conn, &mut views)?;
+    with_signals(conn, actor, &mut views)?;
     let [claim] = views;
     Ok(claim)
 }
@@ -88,10 +89,13 @@ pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result
     let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
     let mut windows = claims::windows_of(conn, &ids)?;
     let unmasked = unmasked_for(Some(actor));
-    Ok(page.map(|row| {
+    let mut page = page.map(|row| {
         let (mine, rest): (Vec<_>, Vec<_>) =
             std::mem::take(&mut windows).into_iter().partition(|w| w.claim_id == row.id);
         windows = rest;
         view(&row, &mine, unmasked)
-    }))
+    });
+    with_paid_amounts(conn, &mut page.items)?;
+    with_signals(conn, actor, &mut page.items)?;
+    Ok(page)
 }

@@ -1,0 +1,5 @@
+DROP INDEX claims_by_peer_amount;
+DROP INDEX claims_by_phone;
+DROP INDEX claims_by_email;
+DROP INDEX claims_by_account;
+DROP TABLE claim_screenings;

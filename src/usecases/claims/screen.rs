@@ -1,0 +1,139 @@
+//! Integrity screening at filing and amendment (SPEC 13): gathers the facts of each signal
+//! from the database and stores what was found beside the claim, in the same transaction.
+
+use chrono::Duration;
+
+use crate::db::claims::ClaimRow;
+use crate::db::screening::{self, ScreeningRow};
+use crate::db::DbConnection;
+use crate::domain::claimant::ClaimantKind;
+use crate::domain::signals::{self, Signal, SignalCode, Thresholds};
+use crate::domain::time::Timestamp;
+use crate::http::ApiError;
+
+/// Who filed, for `filing_velocity`, and which threshold applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    /// The public form or a claimant token: `ip:<address>` or `sub:<claimant>`.
+    Person(String),
+    /// A partner filing through the API: `org:<partner>`.
+    Partner(String),
+    /// Not counted: bulk uploads (one deliberate act) and amendments.
+    Uncounted,
+}
+
+impl Client {
+    fn key(&self) -> Option<&str> {
+        match self {
+            Client::Person(key) | Client::Partner(key) => Some(key),
+            Client::Uncounted => None,
+        }
+    }
+}
+
+/// Peer statistics, which many filings of one transaction may share.
+pub type PeerMedian = (i64, i64);
+
+/// Screens a claim about to be stored (or just amended). `peers` is the count and median of
+/// claims of the same incident, service and kind.
+pub fn screen(
+    conn: &mut DbConnection,
+    thresholds: &Thresholds,
+    claim: &ClaimRow,
+    client: &Client,
+    peers: PeerMedian,
+    now: Timestamp,
+) -> Result<Vec<Signal>, ApiError> {
+    let mut found = Vec::new();
+    let mut hit = |code, detail: String| found.push(Signal { code, detail });
+    let shared =
+        screening::account_shared_with(conn, &claim.bank_code, &claim.account_number, &claim.identity_key)?;
+    if !shared.is_empty() {
+        hit(SignalCode::SharedPayoutAccount, format!("the same account is on claims {}", shared.join(", ")));
+    }
+    if let Some(brn) = &claim.claimant_brn {
+        let shared = screening::contact_shared_with(
+            conn,
+            &claim.claimant_email,
+            claim.claimant_phone.as_deref(),
+            brn,
+        )?;
+        if !shared.is_empty() {
+            let others = shared.join(", ");
+            hit(
+                SignalCode::SharedContact,
+                format!("the same email or phone is on other businesses' claims {others}"),
+            );
+        }
+    }
+    if let Some(key) = client.key() {
+        let limit = match client {
+            Client::Partner(_) => thresholds.velocity_per_partner,
+            _ => thresholds.velocity_per_client,
+        };
+        let since = Timestamp::from_utc(now.as_utc() - Duration::minutes(thresholds.velocity_minutes));
+        let recent = screening::filings_since(conn, key, since.to_db())?;
+        if recent >= limit {
+            let minutes = thresholds.velocity_minutes;
+            hit(
+                SignalCode::FilingVelocity,
+                format!("{recent} earlier filings from {key} within {minutes} minutes"),
+            );
+        }
+    }
+    let (count, median) = peers;
+    if signals::is_amount_outlier(claim.claimed_minor, median, count, thresholds) {
+        hit(
+            SignalCode::AmountOutlier,
+            format!(
+                "claimed {} minor units; the median of {count} similar claims is {median}",
+                claim.claimed_minor
+            ),
+        );
+    }
+    // Only for individuals: a business is usually paid into its owner's own account, under a
+    // name the claim does not carry (the form asks for the business's name, not its owner's).
+    let individual = claim.claimant_kind == ClaimantKind::Individual.as_str();
+    if individual && !signals::holder_matches(&claim.claimant_name, &claim.account_holder) {
+        hit(
+            SignalCode::HolderMismatch,
+            format!("account holder {:?} is unlike claimant {:?}", claim.account_holder, claim.claimant_name),
+        );
+    }
+    Ok(found)
+}
+
+/// The count and median of the claim's peers.
+pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, ApiError> {
+    Ok(screening::peer_median(conn, &claim.incident_id, &claim.service, &claim.claimant_kind)?)
+}
+
+/// Stores what screening found, after the claim itself.
+pub fn record(
+    conn: &mut DbConnection,
+    claim_id: &str,
+    client: &Client,
+    found: &[Signal],
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    let signals = serde_json::to_string(found).map_err(|e| ApiError::Internal(e.into()))?;
+    let row = ScreeningRow {
+        claim_id: claim_id.to_owned(),
+        client_key: client.key().map(str::to_owned),
+        signals,
+        screened_at: now.to_db(),
+    };
+    Ok(screening::store(conn, &row)?)
+}
+
+/// The stored signals of these claims, for finance.
+pub fn stored(conn: &mut DbConnection, claim_ids: &[String]) -> Result<Vec<(String, Vec<Signal>)>, ApiError> {
+    screening::signals_of(conn, claim_ids)?
+        .into_iter()
+        .map(|(id, text)| {
+            serde_json::from_str(&text)
+                .map(|signals| (id.clone(), signals))
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("claim {id} has unreadable signals: {e}")))
+        })
+        .collect()
+}
