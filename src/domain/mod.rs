@@ -15,5 +15,7 @@ pub mod role;
 pub mod service;
 pub mod severity;
 pub mod time;
+#[cfg(test)]
+pub mod tricky_text;
 pub mod validation;
 pub mod verification;
