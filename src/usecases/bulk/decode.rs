@@ -140,7 +140,10 @@ fn line_at(bytes: &[u8], offset: usize) -> usize {
 /// changed to U+FFFD would be filed under the wrong name).
 fn cp949(body: &[u8]) -> Result<String, usize> {
     let mut decoder = EUC_KR.new_decoder_without_bom_handling();
-    let capacity = decoder.max_utf8_buffer_length_without_replacement(body.len()).unwrap_or(body.len() * 3);
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(usize::MAX / 2)
+        .min(body.len().saturating_mul(3));
     let mut text = String::with_capacity(capacity);
     let (result, read) = decoder.decode_to_string_without_replacement(body, &mut text, true);
     match result {
