@@ -21,8 +21,11 @@ pub fn check_digit(first_nine: &[u32; 9]) -> u32 {
 impl Brn {
     /// Accepts `1234567891` or `123-45-67891`.
     pub fn parse(text: &str) -> Result<Brn, (&'static str, String)> {
-        let digits: String = text.chars().filter(|c| *c != '-').collect();
-        let dashes_ok = !text.contains('-') || (text.len() == 12 && &text[3..4] == "-" && &text[6..7] == "-");
+        // Characters, never byte offsets: a multi-byte character where a dash or digit belongs
+        // must be an invalid format, not a slice through the middle of a character.
+        let chars: Vec<char> = text.chars().collect();
+        let digits: String = chars.iter().filter(|c| **c != '-').collect();
+        let dashes_ok = !chars.contains(&'-') || (chars.len() == 12 && chars[3] == '-' && chars[6] == '-');
         if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) || !dashes_ok {
             return Err(("invalid_format", "must be 10 digits, e.g. 123-45-67890".to_owned()));
         }
@@ -68,12 +71,30 @@ mod tests {
         assert_eq!(Brn::parse("２２０８１６２５１７").unwrap_err().0, "invalid_format");
     }
 
+    #[test]
+    fn a_multi_byte_character_where_a_dash_belongs_is_an_invalid_format() {
+        // Twelve bytes with a dash: byte 3 falls inside '가', where slicing used to panic.
+        for text in ["1가-4567890", "12é-4567890", "220-8가1625", "220-81-6251가"] {
+            assert_eq!(Brn::parse(text).unwrap_err().0, "invalid_format", "{text}");
+        }
+    }
+
     proptest! {
         #[test]
         fn exactly_one_check_digit_is_valid(first in proptest::array::uniform9(0u32..10)) {
             let prefix: String = first.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
             let valid = (0..10).filter(|c| Brn::parse(&format!("{prefix}{c}")).is_ok()).count();
             prop_assert_eq!(valid, 1);
+        }
+
+        #[test]
+        fn parsing_never_panics_and_refuses_with_a_code(
+            text in crate::domain::tricky_text::hostile(&["220-81-62517", "2208162517", "123-45-67890"])
+        ) {
+            if let Err((code, message)) = Brn::parse(&text) {
+                prop_assert!(["invalid_format", "invalid_check_digit"].contains(&code));
+                prop_assert!(!message.is_empty());
+            }
         }
     }
 }

@@ -160,10 +160,11 @@ impl PayoutAccount {
     }
 }
 
-/// `****7890`: only the last four characters stay visible.
+/// `****7890`: only the last four characters stay visible. Counted in characters, not bytes:
+/// a stored number is digits, but slicing by bytes would panic on anything else.
 pub fn mask(number: &str) -> String {
-    let visible = number.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(visible), &number[visible..])
+    let hidden = number.chars().count().saturating_sub(4);
+    number.chars().enumerate().map(|(i, c)| if i < hidden { '*' } else { c }).collect()
 }
 
 /// A claim that passed every field check.
@@ -303,6 +304,9 @@ fn parse_account(input: &PayoutAccountInput, errors: &mut Errors) -> PayoutAccou
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -380,5 +384,13 @@ mod tests {
         let mut bad = valid();
         bad["claimant"]["name"] = json!("Evil\u{0007}Corp");
         assert_eq!(parse(bad).unwrap_err(), ["claimant.name:invalid_characters"]);
+    }
+
+    #[test]
+    fn masking_counts_characters_not_bytes() {
+        assert_eq!(mask("123456789012"), "********9012");
+        assert_eq!(mask("12"), "12");
+        assert_eq!(mask("계좌번호1234"), "****1234");
+        assert_eq!(mask("1234가"), "*234가");
     }
 }

@@ -17,5 +17,7 @@ pub mod service;
 pub mod severity;
 pub mod signals;
 pub mod time;
+#[cfg(test)]
+pub mod tricky_text;
 pub mod validation;
 pub mod verification;

@@ -239,6 +239,7 @@ pub fn string_schema(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn money(text: &str, code: &str) -> Result<Money, &'static str> {
         let currency = Currency::parse(code).map_err(|e| e.0)?;
@@ -301,5 +302,36 @@ mod tests {
     fn money_prints_with_the_currency_decimals() {
         assert_eq!(Money::from_minor(9950, Currency::parse("USD").unwrap()).to_string(), "99.50");
         assert_eq!(Money::from_minor(30000, Currency::KRW).to_string(), "30000");
+    }
+
+    proptest! {
+        #[test]
+        fn decimal_parsing_never_panics_and_refuses_with_a_code(
+            text in crate::domain::tricky_text::hostile(&[
+                "12000", "99.50", "0.25", "9999999999999.9999999999", "10000000000000.0000000000",
+            ]),
+            code in proptest::sample::select(vec!["KRW", "USD", "JPY"]),
+        ) {
+            match DecimalString::parse(&text) {
+                Ok(amount) => {
+                    prop_assert!(amount.value() <= Decimal::from(MAX_MAJOR_UNITS));
+                    prop_assert!(amount.value().scale() <= MAX_SCALE);
+                    let currency = Currency::parse(code).unwrap();
+                    if let Err((code, _)) = Money::from_decimal(amount, currency) {
+                        prop_assert_eq!(code, "too_many_decimals");
+                    }
+                }
+                Err((code, _)) => prop_assert!(
+                    ["invalid_decimal", "too_many_decimals", "too_large"].contains(&code)
+                ),
+            }
+        }
+
+        #[test]
+        fn currency_parsing_never_panics(text in crate::domain::tricky_text::hostile(&["KRW", "USD"])) {
+            if let Err((code, _)) = Currency::parse(&text) {
+                prop_assert_eq!(code, "unsupported_currency");
+            }
+        }
     }
 }

@@ -413,3 +413,33 @@ async fn malformed_files_get_a_clear_4xx_or_row_errors() {
     let refused = problem(upload(&app, &unknown.to_string(), Some("u"), "text/csv", text).await, 422).await;
     assert_eq!(field_codes(&refused), ["incident_id:unknown_incident"]);
 }
+
+#[tokio::test]
+async fn a_registration_number_cell_with_a_multi_byte_character_is_a_row_error() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let rows = [with(row(1), &[("business_registration_number", "1가-4567890")]), row(2)];
+    let summary = upload_csv(&app, &incident, "k", &csv(&COLUMNS, &rows)).await;
+    assert_eq!(summary["status"], "completed");
+    assert_eq!(counts(&summary), [2, 1, 1, 0]);
+    let report = errors_csv(&app, &summary["id"], &app.admin()).await;
+    assert!(report.contains("1,business_registration_number,invalid_format,"), "{report}");
+}
+
+#[tokio::test]
+async fn a_utf8_file_with_a_stray_latin1_byte_is_refused_naming_its_line() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    // "최수" + 0xE9 + "아" on the second data row (line 3) decodes as CP949 without error, to
+    // "理쒖닔雩븘": that is what used to be stored.
+    let text = csv(&COLUMNS, &[row(1), with(row(2), &[("name", "최수아")])]);
+    let mut bytes = text.into_bytes();
+    let name = "최수아".as_bytes();
+    let at = bytes.windows(name.len()).position(|w| w == name).expect("the name is in the file");
+    bytes.insert(at + "최수".len(), 0xE9);
+    let refused = problem(upload(&app, &incident, Some("k"), "text/csv", bytes).await, 422).await;
+    assert_eq!(field_codes(&refused), ["body:invalid_encoding"]);
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("line 3 ") && message.contains("UTF-8"), "{message}");
+    assert!(bulk_claims(&app).await.is_empty());
+}

@@ -381,3 +381,40 @@ async fn an_operator_can_issue_a_new_status_token_for_a_claim() {
     let refused = app.cli(&["token", "--claim", "not-a-claim"]);
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn a_registration_number_with_a_multi_byte_character_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    // Twelve bytes with a dash, where byte 3 falls inside '가': the parser used to panic.
+    for brn in ["1가-4567890", "12é-4567890"] {
+        let mut claim = claim_body(&incident);
+        claim["claimant"]["business_registration_number"] = json!(brn);
+        let refused = problem(app.post("/api/v1/claims", None, &claim).await, 422).await;
+        assert_eq!(field_codes(&refused), ["claimant.business_registration_number:invalid_format"]);
+    }
+}
+
+#[tokio::test]
+async fn times_in_utc_year_10000_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let beyond = "9999-12-31T23:00:00-05:00";
+    let mut claim = claim_body(&incident);
+    claim["loss_ended_at"] = json!(beyond);
+    let refused = problem(app.post("/api/v1/claims", None, &claim).await, 422).await;
+    assert!(field_codes(&refused).iter().any(|f| f.starts_with("loss_ended_at:")), "{refused}");
+
+    let mut new_incident = crate::helpers::incident_body();
+    new_incident["claims_close_at"] = json!(beyond);
+    let refused = problem(app.post("/api/v1/incidents", Some(&app.admin()), &new_incident).await, 422).await;
+    assert!(field_codes(&refused).iter().any(|f| f.starts_with("claims_close_at:")), "{refused}");
+
+    let window = json!({"service": "messenger", "severity": "major_outage",
+                        "started_at": "2022-10-15T15:30:00+09:00", "ended_at": beyond});
+    let path = format!("/api/v1/incidents/{incident}/windows");
+    let refused = problem(app.post(&path, Some(&app.admin()), &window).await, 422).await;
+    assert!(field_codes(&refused).iter().any(|f| f.starts_with("ended_at:")), "{refused}");
+    // Nothing half-stored: the incident still lists and reads.
+    assert_eq!(app.get("/api/v1/incidents", Some(&app.admin())).await.status(), 200);
+}

@@ -257,7 +257,8 @@ async fn malformed_settlement_files_get_clear_4xx() {
         .send()
         .await
         .unwrap();
-    problem(binary, 400).await;
+    // Neither UTF-8 nor CP949: refused naming the line, as a bulk upload is (SPEC section 12).
+    assert_eq!(field_codes(&problem(binary, 422).await), ["body:invalid_encoding"]);
     let nul = problem(
         settle(&app, &batch, "claim_id,status,bank_reference,failure_reason\nx,paid,R\0,\n").await,
         422,
@@ -298,4 +299,52 @@ async fn a_batch_approved_without_a_stored_fingerprint_exports_the_same_file() {
         .unwrap();
     assert_eq!(export(false).await, stored);
     assert_eq!(export(true).await, stored_bom);
+}
+
+async fn settle_bytes(app: &TestApp, batch: &str, bytes: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/payout-batches/{batch}/settlements", app.address))
+        .bearer_auth(app.finance())
+        .header("content-type", "text/csv")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_cp949_bank_file_settles_and_keeps_its_korean_reasons() {
+    let app = spawn_app().await;
+    let (batch, ids) = approved_batch(&app).await;
+    let text = format!(
+        "claim_id,status,bank_reference,failure_reason\n{},paid,은행-1,\n{},failed,,계좌 해지\n",
+        ids[0], ids[1]
+    );
+    let (bytes, _, _) = encoding_rs::EUC_KR.encode(&text);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let response = settle_bytes(&app, &batch, bytes.into_owned()).await;
+    assert_eq!(response.status(), 200);
+    let summary: Value = body(response).await;
+    assert_eq!((summary["paid"].as_u64(), summary["failed"].as_u64()), (Some(1), Some(1)));
+    let line = body(
+        app.get(&format!("/api/v1/payout-batches/{batch}/lines/{}", ids[1]), Some(&app.finance())).await,
+    )
+    .await;
+    assert_eq!(line["failure_reason"], "계좌 해지");
+}
+
+#[tokio::test]
+async fn a_utf8_settlement_file_with_a_stray_latin1_byte_is_refused_naming_its_line() {
+    let app = spawn_app().await;
+    let (batch, ids) = approved_batch(&app).await;
+    let text = format!(
+        "claim_id,status,bank_reference,failure_reason\n{},failed,,계좌 해지\n{},failed,,Ferm\u{1}\n",
+        ids[0], ids[1]
+    );
+    // é written as one Latin-1 byte inside an otherwise UTF-8 file.
+    let bytes: Vec<u8> = text.into_bytes().into_iter().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    let refused = problem(settle_bytes(&app, &batch, bytes).await, 422).await;
+    assert_eq!(field_codes(&refused), ["body:invalid_encoding"]);
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("line 3 "), "{message}");
 }

@@ -193,7 +193,10 @@ impl<'de, F: FnMut(Row) -> Result<(), ApiError>> Visitor<'de> for EachRow<'_, F>
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::usecases::bulk::decode::decode;
 
     const CSV: Format = Format::Csv { charset: None };
     const HEADER: &str = "claimant_kind,name,email,service,loss_started_at,loss_ended_at,currency,\
@@ -258,5 +261,21 @@ mod tests {
         assert_eq!(survey(&text, &CSV, 3).unwrap(), 3);
         assert_eq!(codes(survey(&text, &CSV, 2).unwrap_err()), ["body:too_many_rows"]);
         assert_eq!(codes(survey(HEADER, &CSV, 2).unwrap_err()), ["body:no_rows"]);
+    }
+
+    proptest! {
+        #[test]
+        fn walking_any_decoded_file_never_panics(
+            body in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..300),
+                crate::domain::tricky_text::tricky_string().prop_map(|t| format!("{HEADER}\n{t}\n").into_bytes()),
+            ],
+            json in any::<bool>(),
+        ) {
+            let format = if json { Format::Json } else { CSV };
+            if let Ok(text) = decode(&body, &format) {
+                let _ = rows(&text, &format);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Importing the bank's answer (`claim_id,status,bank_reference,failure_reason`): lines and
 //! claims become `paid` or `payout_failed`. Importing the same file again changes nothing; the
-//! batch is `settled` once no line waits any more.
+//! batch is `settled` once no line waits any more. The file is decoded as bulk uploads are
+//! (UTF-8, or CP949 as Korean banks write it).
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
 use crate::http::ApiError;
+use crate::usecases::bulk::decode::decode_csv;
 
 const REQUIRED: [&str; 2] = ["claim_id", "status"];
 const KNOWN: [&str; 4] = ["claim_id", "status", "bank_reference", "failure_reason"];
@@ -53,63 +55,25 @@ pub fn import(
             batch.status
         )));
     }
-    let text = std::str::from_utf8(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))
-        .map_err(|_| ApiError::BadRequest("the settlement file must be UTF-8 CSV".into()))?;
-    crate::http::extract::refuse_nul_in_file(text)?;
-    let mut reader =
-        csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
-    let headers =
-        reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
-    let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
-    let mut header_errors = Vec::new();
-    for name in headers.iter().filter(|h| !KNOWN.contains(h)) {
-        header_errors.push(FieldError::new(name, "unknown_column", "is not a settlement column"));
-    }
-    for name in REQUIRED.iter().filter(|r| !column.contains_key(**r)) {
-        header_errors.push(FieldError::new(*name, "missing_column", "is a required column"));
-    }
-    if !header_errors.is_empty() {
-        return Err(ApiError::Validation(header_errors));
-    }
-    let cell = |record: &csv::StringRecord, name: &str| {
-        column.get(name).and_then(|i| record.get(*i)).filter(|v| !v.is_empty()).map(str::to_owned)
-    };
+    let rows = parse_file(body)?;
     let now = Timestamp::now().to_db();
     let mut summary = Tally::default();
-    for (row, record) in (1_u64..).zip(reader.records()) {
+    for (row, parsed) in (1_u64..).zip(rows) {
         summary.total += 1;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                summary.error(row, "", "malformed_row", &e.to_string());
+        let line = match parsed {
+            Ok(line) => line,
+            Err(error) => {
+                summary.errors.push(error);
                 continue;
             }
         };
-        let claim_id = cell(&record, "claim_id").unwrap_or_default();
-        let Some(claim_id) = crate::domain::id::parse(&claim_id) else {
-            summary.error(row, "claim_id", "invalid_id", "must be a claim id");
-            continue;
-        };
-        let paid = match cell(&record, "status").as_deref() {
-            Some("paid") => true,
-            Some("failed") => false,
-            _ => {
-                summary.error(row, "status", "invalid_choice", "must be paid or failed");
-                continue;
-            }
-        };
-        let reason = cell(&record, "failure_reason");
-        if !paid && reason.is_none() {
-            summary.error(row, "failure_reason", "required", "is required for a failed payment");
-            continue;
-        }
         apply(
             conn,
             batch_id,
-            &claim_id,
-            paid,
-            cell(&record, "bank_reference"),
-            reason,
+            &line.claim_id,
+            line.paid,
+            line.bank_reference,
+            line.failure_reason,
             now,
             row,
             &mut summary,
@@ -137,6 +101,72 @@ pub fn import(
         unchanged: summary.unchanged,
         errors: summary.errors,
     })
+}
+
+/// One row of the bank's answer, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementLine {
+    pub claim_id: String,
+    pub paid: bool,
+    pub bank_reference: Option<String>,
+    pub failure_reason: Option<String>,
+}
+
+/// Reads a settlement file (UTF-8 or CP949, decoded as bulk uploads are) into its rows in
+/// order, each checked or with its error. Problems of the whole file (its encoding, its header)
+/// are one 4xx.
+pub fn parse_file(body: &[u8]) -> Result<Vec<Result<SettlementLine, RowError>>, ApiError> {
+    let text = decode_csv(body, None)?;
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+    let headers =
+        reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
+    let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let mut header_errors = Vec::new();
+    for name in headers.iter().filter(|h| !KNOWN.contains(h)) {
+        header_errors.push(FieldError::new(name, "unknown_column", "is not a settlement column"));
+    }
+    for name in REQUIRED.iter().filter(|r| !column.contains_key(**r)) {
+        header_errors.push(FieldError::new(*name, "missing_column", "is a required column"));
+    }
+    if !header_errors.is_empty() {
+        return Err(ApiError::Validation(header_errors));
+    }
+    let rows = (1_u64..)
+        .zip(reader.records())
+        .map(|(row, record)| match record {
+            Ok(record) => parse_row(&column, &record, row),
+            Err(e) => Err(row_error(row, "", "malformed_row", &e.to_string())),
+        })
+        .collect();
+    Ok(rows)
+}
+
+/// Checks one record under the header's `column` positions.
+fn parse_row(
+    column: &HashMap<&str, usize>,
+    record: &csv::StringRecord,
+    row: u64,
+) -> Result<SettlementLine, RowError> {
+    let cell = |name: &str| {
+        column.get(name).and_then(|i| record.get(*i)).filter(|v| !v.is_empty()).map(str::to_owned)
+    };
+    let claim_id = crate::domain::id::parse(&cell("claim_id").unwrap_or_default())
+        .ok_or_else(|| row_error(row, "claim_id", "invalid_id", "must be a claim id"))?;
+    let paid = match cell("status").as_deref() {
+        Some("paid") => true,
+        Some("failed") => false,
+        _ => return Err(row_error(row, "status", "invalid_choice", "must be paid or failed")),
+    };
+    let failure_reason = cell("failure_reason");
+    if !paid && failure_reason.is_none() {
+        return Err(row_error(row, "failure_reason", "required", "is required for a failed payment"));
+    }
+    Ok(SettlementLine { claim_id, paid, bank_reference: cell("bank_reference"), failure_reason })
+}
+
+fn row_error(row: u64, field: &str, code: &str, message: &str) -> RowError {
+    RowError { row, field: field.into(), code: code.into(), message: message.into() }
 }
 
 #[derive(Default)]
@@ -200,4 +230,63 @@ fn apply(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::tricky_text::hostile;
+
+    const HEADER: &str = "claim_id,status,bank_reference,failure_reason";
+    const ID: &str = "01890a5d-ac96-774b-bcce-b302099a8057";
+
+    #[test]
+    fn a_cp949_bank_file_is_read_like_a_utf8_one() {
+        let text = format!("{HEADER}\n{ID},failed,,계좌 해지\n");
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(&text);
+        let rows = parse_file(&bytes).unwrap();
+        let utf8 = parse_file(text.as_bytes()).unwrap();
+        assert_eq!(rows[0].as_ref().unwrap(), utf8[0].as_ref().unwrap());
+        assert_eq!(rows[0].as_ref().unwrap().failure_reason.as_deref(), Some("계좌 해지"));
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        hostile(&[ID, "paid", "failed", "BANK-1", "계좌 해지", ""])
+    }
+
+    proptest! {
+        #[test]
+        fn rows_never_panic_and_every_row_error_names_its_field(
+            cells in proptest::collection::vec((cell(), cell(), cell(), cell()), 0..4),
+        ) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(HEADER.split(',')).unwrap();
+            for (a, b, c, d) in &cells {
+                writer.write_record([a, b, c, d]).unwrap();
+            }
+            let body = writer.into_inner().unwrap();
+            match parse_file(&body) {
+                Ok(rows) => {
+                    for error in rows.into_iter().filter_map(Result::err) {
+                        prop_assert!(
+                            ["claim_id", "status", "failure_reason"].contains(&error.field.as_str()),
+                            "{:?}", error
+                        );
+                    }
+                }
+                // NUL in a cell refuses the whole file, naming the body.
+                Err(ApiError::Validation(errors)) => prop_assert!(errors.iter().all(|e| e.field == "body")),
+                Err(other) => prop_assert!(false, "{:?}", other),
+            }
+        }
+
+        #[test]
+        fn arbitrary_files_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            if let Ok(rows) = parse_file(&body) {
+                prop_assert!(rows.iter().all(|r| r.as_ref().err().is_none_or(|e| !e.code.is_empty())));
+            }
+        }
+    }
 }
