@@ -198,6 +198,7 @@ pub async fn settlements(
         return Err(ApiError::UnsupportedMediaType("the settlement file must be text/csv".into()));
     }
     let body = crate::http::extract::read_body(payload.into_inner(), state.config.bulk_limit).await?;
-    let summary = state.write(move |conn| settle::import(conn, &actor, &id, &body)).await?;
+    // The import commits chunk by chunk, so other writers are not held up by a large file.
+    let summary = state.blocking(move |pool| settle::import(&mut *pool.get()?, &actor, &id, &body)).await?;
     Ok(HttpResponse::Ok().json(summary))
 }

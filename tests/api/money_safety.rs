@@ -268,3 +268,39 @@ async fn a_claim_in_a_batch_can_no_longer_be_amended() {
     let partner = app.token(Role::Partner, "lobby");
     problem(app.post(&path, Some(&partner), &json!({"claimed_amount": "999999"})).await, 409).await;
 }
+
+#[tokio::test]
+async fn a_large_bank_file_is_recorded_in_chunks_that_each_commit_with_their_audit_event() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let policy = create_policy(&app, &incident).await;
+    let (filed, _) = file_claims(&app, &incident, 0..2500).await;
+    assert_eq!(filed.len(), 2500);
+    let batch = body(create_batch(&app, &incident, &policy).await).await;
+    let id = batch["id"].as_str().unwrap();
+    let approve = format!("/api/v1/payout-batches/{id}/approve");
+    assert_eq!(app.post(&approve, Some(&app.token(Role::Finance, "grace")), &json!({})).await.status(), 200);
+
+    let mut file = String::from("claim_id,status,bank_reference,failure_reason\n");
+    for claim in &filed {
+        file.push_str(&format!("{claim},paid,B-{claim},\n"));
+    }
+    let settled = app
+        .client
+        .post(format!("{}/api/v1/payout-batches/{id}/settlements", app.address))
+        .bearer_auth(app.finance())
+        .header("content-type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settled.status(), 200);
+    let summary = body(settled).await;
+    assert_eq!((summary["paid"].as_u64(), summary["batch"]["status"].as_str()), (Some(2500), Some("settled")));
+    // Three chunks (1,000 rows each at most), each audited as it committed, then the summary.
+    let events = body(app.get("/api/v1/audit-events?limit=500&entity_type=payout_batch", Some(&app.finance())).await).await;
+    let actions: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "payout_batch.settlement_rows").count(), 3, "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| **a == "payout_batch.settlement_imported").count(), 1);
+    audit_is_sound(&app).await;
+}

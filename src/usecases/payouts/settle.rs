@@ -11,7 +11,7 @@ use serde_json::json;
 use super::{load, view, BatchView};
 use crate::db::audit::{self, NewEvent};
 use crate::db::batches;
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
@@ -41,7 +41,13 @@ pub struct SettlementSummary {
     pub errors: Vec<RowError>,
 }
 
-/// Imports a settlement file in the caller's transaction.
+/// Rows recorded per transaction. A bank file may hold a million rows; in one transaction it
+/// would hold SQLite's write lock (and so every filing) for seconds. Each chunk commits with its
+/// own audit event, and an import cut short is finished by importing the same file again: rows
+/// already recorded are `unchanged`.
+const CHUNK_ROWS: usize = 1_000;
+
+/// Imports a settlement file, chunk by chunk (`conn` must not be in a transaction).
 pub fn import(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -55,15 +61,56 @@ pub fn import(
             batch.status
         )));
     }
-    let rows = parse_file(body)?;
+    let rows: Vec<(u64, Result<SettlementLine, RowError>)> = (1_u64..).zip(parse_file(body)?).collect();
     let now = Timestamp::now().to_db();
     let mut summary = Tally::default();
-    for (row, parsed) in (1_u64..).zip(rows) {
-        summary.total += 1;
+    for chunk in rows.chunks(CHUNK_ROWS) {
+        db::write_tx(conn, |conn| record_chunk(conn, actor, batch_id, chunk, now, &mut summary))?;
+    }
+    db::write_tx(conn, |conn| {
+        let pending = batches::pending_count(conn, batch_id)?;
+        if pending == 0 {
+            batches::change_status(conn, batch_id, "approved", "settled", &actor.audit_name(), now)?;
+        }
+        let event = NewEvent {
+            action: "payout_batch.settlement_imported",
+            entity_type: "payout_batch",
+            entity_id: batch_id.to_owned(),
+            details: json!({
+                "rows": summary.total, "paid": summary.paid, "failed": summary.failed,
+                "unchanged": summary.unchanged, "errors": summary.errors.len(), "pending_after": pending,
+            }),
+        };
+        audit::append(conn, &actor.audit_name(), &[event])?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(SettlementSummary {
+        batch: view(&load(conn, batch_id)?)?,
+        total_rows: summary.total,
+        paid: summary.paid,
+        failed: summary.failed,
+        unchanged: summary.unchanged,
+        errors: summary.errors,
+    })
+}
+
+/// Records one chunk of rows, with the audit event of what it changed. The tally is updated
+/// only once the chunk's work is done (a failed chunk is rolled back and reported as a whole).
+fn record_chunk(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    batch_id: &str,
+    rows: &[(u64, Result<SettlementLine, RowError>)],
+    now: chrono::NaiveDateTime,
+    summary: &mut Tally,
+) -> Result<(), ApiError> {
+    let mut chunk = Tally::default();
+    for (row, parsed) in rows {
+        chunk.total += 1;
         let line = match parsed {
-            Ok(line) => line,
+            Ok(line) => line.clone(),
             Err(error) => {
-                summary.errors.push(error);
+                chunk.errors.push(error.clone());
                 continue;
             }
         };
@@ -75,32 +122,28 @@ pub fn import(
             line.bank_reference,
             line.failure_reason,
             now,
-            row,
-            &mut summary,
+            *row,
+            &mut chunk,
         )?;
     }
-    let pending = batches::pending_count(conn, batch_id)?;
-    if pending == 0 && batch.status == "approved" {
-        batches::change_status(conn, batch_id, "approved", "settled", &actor.audit_name(), now)?;
+    if chunk.paid + chunk.failed > 0 {
+        let event = NewEvent {
+            action: "payout_batch.settlement_rows",
+            entity_type: "payout_batch",
+            entity_id: batch_id.to_owned(),
+            details: json!({
+                "from_row": rows.first().map(|(r, _)| *r), "to_row": rows.last().map(|(r, _)| *r),
+                "paid": chunk.paid, "failed": chunk.failed,
+            }),
+        };
+        audit::append(conn, &actor.audit_name(), &[event])?;
     }
-    let event = NewEvent {
-        action: "payout_batch.settlement_imported",
-        entity_type: "payout_batch",
-        entity_id: batch_id.to_owned(),
-        details: json!({
-            "rows": summary.total, "paid": summary.paid, "failed": summary.failed,
-            "unchanged": summary.unchanged, "errors": summary.errors.len(), "pending_after": pending,
-        }),
-    };
-    audit::append(conn, &actor.audit_name(), &[event])?;
-    Ok(SettlementSummary {
-        batch: view(&load(conn, batch_id)?)?,
-        total_rows: summary.total,
-        paid: summary.paid,
-        failed: summary.failed,
-        unchanged: summary.unchanged,
-        errors: summary.errors,
-    })
+    summary.total += chunk.total;
+    summary.paid += chunk.paid;
+    summary.failed += chunk.failed;
+    summary.unchanged += chunk.unchanged;
+    summary.errors.append(&mut chunk.errors);
+    Ok(())
 }
 
 /// One row of the bank's answer, checked.
