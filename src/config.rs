@@ -9,6 +9,9 @@
 //! - `JWT_SECRET_FILE`: read the key from this file instead.
 //! - `JWT_ISSUER`, `JWT_AUDIENCE`: required `iss` and `aud` (both default `outage-claims`).
 //! - `JWT_ALGORITHMS`: allow-list, comma separated (default `HS256`; HS384 and HS512 allowed).
+//! - `JWT_MAX_TTL`: longest lifetime of a staff, partner or claimant token, e.g. `31d` (the
+//!   default), `8h`; longer tokens are refused and `token --ttl` will not mint them. Status
+//!   tokens are bounded by their incident instead (180 days after its claims window closes).
 //! - `JSON_BODY_LIMIT`, `BULK_BODY_LIMIT`: body limits in bytes (default 1 MiB and 64 MiB).
 //! - `DB_POOL_SIZE`: database connections per instance (default 16).
 //! - `PUBLIC_FILING`: `on` (default) or `off`: whether `POST /api/v1/claims` works without a token.
@@ -23,7 +26,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use jsonwebtoken::Algorithm;
 
-use crate::auth::{parse_algorithms, JwtKeys};
+use crate::auth::{parse_algorithms, parse_ttl, JwtKeys, DEFAULT_MAX_TTL};
 use crate::db::DatabaseUrl;
 
 #[derive(Debug, Clone)]
@@ -35,6 +38,7 @@ pub struct Config {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub jwt_algorithms: Vec<Algorithm>,
+    pub jwt_max_ttl: std::time::Duration,
     pub json_limit: usize,
     pub bulk_limit: usize,
     pub pool_size: u32,
@@ -74,6 +78,10 @@ impl Config {
             jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "outage-claims".into()),
             jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "outage-claims".into()),
             jwt_algorithms: parse_algorithms(&get("JWT_ALGORITHMS").unwrap_or_else(|| "HS256".into()))?,
+            jwt_max_ttl: get("JWT_MAX_TTL")
+                .map(|v| parse_ttl(&v).context("JWT_MAX_TTL"))
+                .transpose()?
+                .unwrap_or(DEFAULT_MAX_TTL),
             json_limit: usize::try_from(number("JSON_BODY_LIMIT", 1 << 20)?)?,
             bulk_limit: usize::try_from(number("BULK_BODY_LIMIT", 64 << 20)?)?,
             pool_size: u32::try_from(number("DB_POOL_SIZE", 16)?)?.max(2),
@@ -116,7 +124,8 @@ impl Config {
             Some(secret) => secret.clone(),
             None => read_or_create_secret(&self.secret_path(), create)?,
         };
-        JwtKeys::new(&secret, &self.jwt_issuer, &self.jwt_audience, &self.jwt_algorithms)
+        Ok(JwtKeys::new(&secret, &self.jwt_issuer, &self.jwt_audience, &self.jwt_algorithms)?
+            .with_max_ttl(self.jwt_max_ttl))
     }
 }
 

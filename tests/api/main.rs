@@ -21,5 +21,6 @@ mod policies;
 mod reports;
 mod resilience;
 mod schemas;
+mod tokens;
 mod settlement;
 mod windows;

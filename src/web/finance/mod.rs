@@ -124,14 +124,14 @@ async fn approve(
         return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
     };
     let id = parse_id(&path)?;
-    let (who, batch_id) = (actor.audit_name(), id.clone());
+    let (who, batch_id) = (actor.clone(), id.clone());
     let (incident, notice) = match state.write(move |conn| decide::approve(conn, &actor, &batch_id)).await {
         Ok(batch) => (Some(batch.incident_id), "approved"),
         Err(ApiError::NotFound) => (None, "not_found"),
         // The use case refused: say why, reading the batch only to pick the message.
         Err(ApiError::Conflict { .. }) => {
             let batch = state.read(move |conn| load_batch(conn, &id)).await?;
-            let notice = if batch.created_by == who { "four_eyes" } else { "not_calculated" };
+            let notice = if who.is_named(&batch.created_by) { "four_eyes" } else { "not_calculated" };
             (Some(batch.incident_id), notice)
         }
         Err(other) => return Err(other),
