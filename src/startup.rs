@@ -111,7 +111,7 @@ impl Application {
     }
 }
 
-/// Forgets expired idempotency answers now and every hour.
+/// Forgets expired idempotency answers and ended staff sessions now and every hour.
 fn spawn_idempotency_purge(state: web::Data<AppState>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -121,6 +121,12 @@ fn spawn_idempotency_purge(state: web::Data<AppState>) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
                 Err(error) => tracing::warn!(%error, "could not purge idempotency keys"),
+            }
+            let now = crate::domain::time::Timestamp::now().to_db();
+            match state.write(move |conn| Ok(crate::db::sessions::purge_expired(conn, now)?)).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "ended staff sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not purge staff sessions"),
             }
         }
     });

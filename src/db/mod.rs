@@ -15,6 +15,7 @@ pub mod incidents;
 pub mod policies;
 pub mod reports;
 pub mod schema;
+pub mod sessions;
 pub mod windows;
 
 use std::time::Duration;
