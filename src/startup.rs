@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::time::Instant;
 
 use actix_web::dev::{Server, Service};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
@@ -86,6 +86,14 @@ impl Application {
                         );
                         if let Ok(value) = HeaderValue::from_str(&id) {
                             response.headers_mut().insert(HeaderName::from_static(REQUEST_ID), value);
+                        }
+                        // Answers may carry full account numbers, documents or payment files
+                        // (SPEC 8): unless a handler chose a policy (pages, assets), nothing is
+                        // stored by a browser or proxy cache.
+                        if !response.headers().contains_key(header::CACHE_CONTROL) {
+                            response
+                                .headers_mut()
+                                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                         }
                         Ok(response)
                     }

@@ -14,6 +14,7 @@ mod claims;
 mod finance_page;
 mod health;
 mod helpers;
+mod hygiene;
 mod idempotency;
 mod incidents;
 mod payouts;

@@ -25,7 +25,7 @@ use crate::http::endpoint::endpoint;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::routes::payouts::{export as api_export, ExportQuery};
+use crate::routes::payouts::{export as api_export, export_head as api_export_head, ExportQuery};
 use crate::usecases::parse_id;
 use crate::usecases::payouts::{decide, load as load_batch};
 
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/finance/session").post(sign_in))
         .service(endpoint("/finance/session/delete").post(sign_out))
         .service(endpoint("/finance/batches/{id}/approve").post(approve))
-        .service(endpoint("/finance/batches/{id}/export.csv").get(export));
+        .service(endpoint("/finance/batches/{id}/export.csv").head(export_head).get(export));
 }
 
 /// The page: `same-origin` referrers (not the claimant pages' `no-referrer`), because browsers
@@ -169,4 +169,17 @@ async fn export(
         }
         answer => answer,
     }
+}
+
+/// `HEAD /finance/batches/{id}/export.csv`: the API's HEAD, which records no export.
+async fn export_head(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(actor) = session::actor(&req, &state).await? else {
+        return Ok(see_other(&links::finance_url(None, Some("expired"), Lang::from_query(req.query_string()))));
+    };
+    let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
+    api_export_head(state, Authenticated(actor), path, ValidQuery(ExportQuery { bom: Some(bom) })).await
 }
