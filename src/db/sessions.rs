@@ -23,7 +23,11 @@ pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> QueryResult<()> {
 }
 
 /// The session with this id hash, if it is still alive at `now`.
-pub fn find_alive(conn: &mut DbConnection, id_sha256: &str, now: NaiveDateTime) -> QueryResult<Option<SessionRow>> {
+pub fn find_alive(
+    conn: &mut DbConnection,
+    id_sha256: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SessionRow>> {
     staff_sessions::table
         .find(id_sha256)
         .filter(staff_sessions::expires_at.gt(now))

@@ -93,7 +93,10 @@ async fn only_a_finance_token_signs_in_and_the_cookie_is_strict() {
     assert!(!page(&app, "/finance?notice=%3Cb%3E", "").await.contains("<b>"), "raw text is never shown");
     assert_eq!(finance.headers()["location"], "/finance");
     let cookie = finance.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("oc_finance=") && !cookie.contains("ey"), "a session id, not the token: {cookie}");
+    assert!(
+        cookie.starts_with("oc_finance=") && !cookie.contains("ey"),
+        "a session id, not the token: {cookie}"
+    );
     for part in ["HttpOnly", "SameSite=Strict", "Path=/finance"] {
         assert!(cookie.contains(part), "{part} missing from {cookie}");
     }

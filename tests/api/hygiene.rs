@@ -168,4 +168,3 @@ async fn an_unparseable_request_gets_a_problem_answer() {
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(is_problem(&answer), "{answer}");
 }
-

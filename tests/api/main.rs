@@ -22,6 +22,6 @@ mod policies;
 mod reports;
 mod resilience;
 mod schemas;
-mod tokens;
 mod settlement;
+mod tokens;
 mod windows;

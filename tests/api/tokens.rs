@@ -108,8 +108,7 @@ async fn the_cli_mints_status_tokens_that_end_180_days_after_the_claims_window()
 #[tokio::test]
 async fn a_token_with_a_crit_header_is_refused() {
     let app = spawn_app().await;
-    let mut header = Header::default();
-    header.crit = Some(vec!["exp".into()]);
+    let header = Header { crit: Some(vec!["exp".into()]), ..Header::default() };
     let token = sign(&header, &claims("alice", "admin", 600));
 
     problem(app.get("/api/v1/audit-events", Some(&token)).await, 401).await;
@@ -179,7 +178,8 @@ async fn four_eyes_treat_subjects_that_differ_only_in_case_as_one_person() {
     let policy =
         body(app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await)
             .await;
-    let filed = app.post("/api/v1/claims", Some(&app.token(Role::Partner, "p")), &claim_body(&incident)).await;
+    let filed =
+        app.post("/api/v1/claims", Some(&app.token(Role::Partner, "p")), &claim_body(&incident)).await;
     assert_eq!(filed.status(), 201);
     let creator = app.token(Role::Finance, "Fin-A");
     let batch = json!({"incident_id": incident, "policy_id": policy["id"]});

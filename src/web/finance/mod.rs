@@ -178,7 +178,11 @@ async fn export_head(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(actor) = session::actor(&req, &state).await? else {
-        return Ok(see_other(&links::finance_url(None, Some("expired"), Lang::from_query(req.query_string()))));
+        return Ok(see_other(&links::finance_url(
+            None,
+            Some("expired"),
+            Lang::from_query(req.query_string()),
+        )));
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
     api_export_head(state, Authenticated(actor), path, ValidQuery(ExportQuery { bom: Some(bom) })).await

@@ -139,8 +139,7 @@ const MAX_SESSION_SECONDS: i64 = 8 * 3600;
 /// only, so the page also works on a plain-http development server.
 pub fn set_cookie(id: &str, max_age: i64, https: bool) -> Option<HeaderValue> {
     let secure = if https { "; Secure" } else { "" };
-    let value =
-        format!("{COOKIE}={id}; Path=/finance; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
+    let value = format!("{COOKIE}={id}; Path=/finance; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
     HeaderValue::from_str(&value).ok()
 }
 
