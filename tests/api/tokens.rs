@@ -146,6 +146,9 @@ async fn subjects_and_orgs_with_control_characters_or_surrounding_space_get_401(
         let token = sign(&Header::default(), &claims(sub, "admin", 600));
         problem(app.get("/api/v1/audit-events", Some(&token)).await, 401).await;
     }
+    // A claimant's sub reaches SQL as the owner filter: with NUL, PostgreSQL answered 500.
+    let nul = sign(&Header::default(), &claims("a\u{0}b", "claimant", 600));
+    problem(app.get("/api/v1/claims", Some(&nul)).await, 401).await;
     let mut partner = claims("bot", "partner", 600);
     partner["org"] = json!("org-1\n");
     let token = sign(&Header::default(), &partner);

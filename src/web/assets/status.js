@@ -106,10 +106,17 @@
   form.addEventListener('submit', onSubmit);
   var params = new URLSearchParams(window.location.search);
   form.elements.reference.value = params.get('reference') || '';
-  // The token comes in the fragment (`/status?reference=...#token=...`), never the query.
-  var fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
-  form.elements.token.value = fragment.get('token') || '';
-  if (form.elements.reference.value && form.elements.token.value) {
-    lookup(form.elements.reference.value.trim(), form.elements.token.value.trim());
+  // The token comes in the fragment (`/status?reference=...#token=...`), never the query. A
+  // link that differs only in its fragment does not reload the page, so it is read again on
+  // every change.
+  function fromFragment() {
+    var fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    form.elements.token.value = fragment.get('token') || '';
+    if (form.elements.reference.value && form.elements.token.value) {
+      lookup(form.elements.reference.value.trim(), form.elements.token.value.trim());
+    }
   }
+
+  window.addEventListener('hashchange', fromFragment);
+  fromFragment();
 })();
