@@ -17,7 +17,8 @@
 //! - `PUBLIC_FILING`: `on` (default) or `off`: whether `POST /api/v1/claims` works without a token.
 //! - `PUBLIC_FILING_PER_MINUTE`: public filings allowed per client address and minute (default 30).
 //! - `TRUSTED_PROXIES`: comma-separated addresses of load balancers whose `X-Forwarded-For`
-//!   names the client (default none: the direct peer is the client).
+//!   names the client (default none: the direct peer is the client), and whose `Forwarded`,
+//!   `X-Forwarded-Host` and `X-Forwarded-Proto` the finance page believes.
 //! - `HTTP_WORKERS`: worker threads (default: one per core).
 //! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
 
