@@ -1,9 +1,11 @@
 //! JSON Web Tokens: one function verifies (explicit algorithm allow-list, `exp`, `iss`, `aud`
-//! required, leeway at most 60 s; `alg: none` never), one mints.
+//! required, leeway at most 60 s; `alg: none` never; no `crit` extensions; a lifetime of at most
+//! `JWT_MAX_TTL`; `sub` and `org` free of control characters and surrounding white space), one
+//! mints.
 
 use std::time::Duration;
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::role::{Actor, Role};
@@ -12,6 +14,10 @@ use crate::domain::role::{Actor, Role};
 pub const LEEWAY_SECONDS: u64 = 60;
 /// Shortest HS256 key accepted: 256 bits.
 pub const MIN_SECRET_BYTES: usize = 32;
+/// Longest lifetime of a staff, partner or claimant token unless `JWT_MAX_TTL` says otherwise.
+pub const DEFAULT_MAX_TTL: Duration = Duration::from_secs(31 * 86_400);
+/// A status token lives at most this long after its incident's claims window closes (SPEC 3).
+pub const STATUS_TOKEN_AFTER_CLOSE: Duration = Duration::from_secs(180 * 86_400);
 
 /// Keys and rules for tokens, built once at start.
 #[derive(Clone)]
@@ -22,6 +28,7 @@ pub struct JwtKeys {
     algorithm: Algorithm,
     issuer: String,
     audience: String,
+    max_ttl: Duration,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -45,8 +52,8 @@ struct TokenClaims {
     claim_id: Option<String>,
     #[serde(default)]
     exp: i64,
-    #[serde(default)]
-    iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat: Option<i64>,
     #[serde(default)]
     iss: String,
     #[serde(default)]
@@ -98,11 +105,29 @@ impl JwtKeys {
             algorithm: algorithms[0],
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
+            max_ttl: DEFAULT_MAX_TTL,
         })
+    }
+
+    /// The same keys with another longest lifetime (`JWT_MAX_TTL`) for non-status tokens.
+    pub fn with_max_ttl(mut self, max_ttl: Duration) -> JwtKeys {
+        self.max_ttl = max_ttl;
+        self
+    }
+
+    /// The longest lifetime a staff, partner or claimant token may have.
+    pub fn max_ttl(&self) -> Duration {
+        self.max_ttl
     }
 
     /// Verifies a token and returns who it names, or why it is refused.
     pub fn verify(&self, token: &str) -> Result<Actor, String> {
+        // RFC 7515 4.1.11: a `crit` header names extensions the recipient must understand; this
+        // service understands none, so any `crit` at all means the token cannot be trusted.
+        let header = decode_header(token).map_err(|e| format!("invalid token: {e}"))?;
+        if header.crit.is_some() {
+            return Err("invalid token: critical header extensions are not supported".into());
+        }
         let data = decode::<TokenClaims>(token, &self.decoding, &self.validation)
             .map_err(|e| format!("invalid token: {e}"))?;
         let claims = data.claims;
@@ -110,24 +135,50 @@ impl JwtKeys {
         if claims.sub.is_empty() || claims.sub.len() > 200 {
             return Err("invalid token: sub must be 1 to 200 characters".into());
         }
+        // Four eyes and ownership compare names: a name that differs from another only by
+        // invisible characters would pass for a second person (and NUL breaks PostgreSQL text).
+        if !is_clean_name(&claims.sub) {
+            return Err("invalid token: sub has control characters or surrounding white space".into());
+        }
+        if claims.org.as_deref().is_some_and(|o| !o.is_empty() && !is_clean_name(o)) {
+            return Err("invalid token: org has control characters or surrounding white space".into());
+        }
         let org = claims.org.filter(|o| !o.is_empty());
         if role == Role::Partner && org.is_none() {
             return Err("invalid token: a partner token needs org".into());
         }
+        // Status tokens are bounded by their incident's claims window when minted (see
+        // `mint_status_token_until`); every other token by `JWT_MAX_TTL`.
+        if claims.claim_id.is_none() {
+            let start = claims.iat.unwrap_or_else(|| chrono::Utc::now().timestamp());
+            let lifetime = claims.exp.saturating_sub(start);
+            if lifetime > i64::try_from(self.max_ttl.as_secs()).unwrap_or(i64::MAX) {
+                return Err("invalid token: its lifetime exceeds JWT_MAX_TTL".into());
+            }
+        }
         Ok(Actor { sub: claims.sub, role, org, claim_scope: claims.claim_id })
     }
 
-    /// Mints a signed token.
+    /// Mints a signed token; a staff, partner or claimant token never outlives `JWT_MAX_TTL`.
     pub fn mint(&self, request: &TokenRequest<'_>) -> anyhow::Result<String> {
+        anyhow::ensure!(
+            request.claim_id.is_some() || request.ttl <= self.max_ttl,
+            "a token lives at most JWT_MAX_TTL ({} s)",
+            self.max_ttl.as_secs()
+        );
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(request.ttl.as_secs()).unwrap_or(i64::MAX / 2);
+        self.sign(request, now, now.saturating_add(ttl))
+    }
+
+    fn sign(&self, request: &TokenRequest<'_>, now: i64, exp: i64) -> anyhow::Result<String> {
         let claims = TokenClaims {
             sub: request.sub.to_owned(),
             role: request.role.as_str().to_owned(),
             org: request.org.map(str::to_owned),
             claim_id: request.claim_id.map(str::to_owned),
-            exp: now.saturating_add(ttl),
-            iat: now,
+            exp,
+            iat: Some(now),
             iss: self.issuer.clone(),
             aud: self.audience.clone().into(),
         };
@@ -135,20 +186,37 @@ impl JwtKeys {
     }
 
     /// The token a public filer gets with their claim: it reads that one claim and nothing else.
+    /// Without the incident at hand it lives 180 days from now, which is within the SPEC's bound
+    /// whenever it is minted inside the claims window; prefer [`JwtKeys::mint_status_token_until`].
     pub fn mint_status_token(&self, claim_id: &str) -> anyhow::Result<String> {
+        self.mint_status_token_until(claim_id, chrono::Utc::now().timestamp())
+    }
+
+    /// A status token for `claim_id` whose incident's claims window closes at
+    /// `claims_close_at` (Unix seconds): it expires 180 days after the close, never later
+    /// (SPEC 3), and cannot be minted once that moment has passed.
+    pub fn mint_status_token_until(&self, claim_id: &str, claims_close_at: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let after = i64::try_from(STATUS_TOKEN_AFTER_CLOSE.as_secs()).unwrap_or(i64::MAX / 2);
+        let exp = claims_close_at.saturating_add(after);
+        anyhow::ensure!(exp > now, "the claims window closed more than 180 days ago");
         let sub = format!("claim:{claim_id}");
-        self.mint(&TokenRequest {
+        let request = TokenRequest {
             role: Role::Claimant,
             sub: &sub,
             org: None,
             claim_id: Some(claim_id),
-            ttl: STATUS_TOKEN_TTL,
-        })
+            ttl: STATUS_TOKEN_AFTER_CLOSE,
+        };
+        self.sign(&request, now, exp)
     }
 }
 
-/// A status link stays good for the life of a compensation programme.
-const STATUS_TOKEN_TTL: Duration = Duration::from_secs(400 * 86_400);
+/// No control character (NUL, tab, line breaks: C0 and C1) and no leading or trailing white
+/// space, so that two names that look alike to a person are alike to the code too.
+fn is_clean_name(name: &str) -> bool {
+    name.trim() == name && !name.chars().any(char::is_control)
+}
 
 /// Parses a duration such as `90s`, `15m`, `8h`, `7d`.
 pub fn parse_ttl(text: &str) -> anyhow::Result<Duration> {

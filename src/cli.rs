@@ -120,8 +120,11 @@ fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Token { claim: Some(claim), .. } => {
-            let claim = uuid::Uuid::parse_str(&claim).context("--claim must be a claim id")?;
-            println!("{}", config.jwt_keys(false)?.mint_status_token(&claim.to_string())?);
+            let claim = uuid::Uuid::parse_str(&claim).context("--claim must be a claim id")?.to_string();
+            let keys = config.jwt_keys(false)?;
+            let mut conn = config.database_url.connect().context("connecting to the database")?;
+            let close = status_token_close(&mut conn, &claim)?;
+            println!("{}", keys.mint_status_token_until(&claim, close)?);
         }
         Command::Token { role, sub, org, ttl, claim: None } => {
             let (Some(role), Some(sub)) = (role, sub) else { anyhow::bail!("--role and --sub are required") };
@@ -173,6 +176,14 @@ fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the claims window of the claim's incident closes (Unix seconds): a status token lives
+/// at most 180 days beyond it.
+fn status_token_close(conn: &mut db::DbConnection, claim: &str) -> anyhow::Result<i64> {
+    let row = db::claims::find(conn, claim)?.context("no such claim")?;
+    let incident = db::incidents::find(conn, &row.incident_id)?.context("the claim's incident is missing")?;
+    Ok(incident.claims_close_at.and_utc().timestamp())
 }
 
 fn serve(config: Config, demo: bool) -> anyhow::Result<()> {

@@ -9,12 +9,16 @@
 //! - `JWT_SECRET_FILE`: read the key from this file instead.
 //! - `JWT_ISSUER`, `JWT_AUDIENCE`: required `iss` and `aud` (both default `outage-claims`).
 //! - `JWT_ALGORITHMS`: allow-list, comma separated (default `HS256`; HS384 and HS512 allowed).
+//! - `JWT_MAX_TTL`: longest lifetime of a staff, partner or claimant token, e.g. `31d` (the
+//!   default), `8h`; longer tokens are refused and `token --ttl` will not mint them. Status
+//!   tokens are bounded by their incident instead (180 days after its claims window closes).
 //! - `JSON_BODY_LIMIT`, `BULK_BODY_LIMIT`: body limits in bytes (default 1 MiB and 64 MiB).
 //! - `DB_POOL_SIZE`: database connections per instance (default 16).
 //! - `PUBLIC_FILING`: `on` (default) or `off`: whether `POST /api/v1/claims` works without a token.
 //! - `PUBLIC_FILING_PER_MINUTE`: public filings allowed per client address and minute (default 30).
 //! - `TRUSTED_PROXIES`: comma-separated addresses of load balancers whose `X-Forwarded-For`
-//!   names the client (default none: the direct peer is the client).
+//!   names the client (default none: the direct peer is the client), and whose `Forwarded`,
+//!   `X-Forwarded-Host` and `X-Forwarded-Proto` the finance page believes.
 //! - `HTTP_WORKERS`: worker threads (default: one per core).
 //! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
 //! - Integrity screening (SPEC 13): `SIGNAL_VELOCITY_MINUTES` (window, default 10),
@@ -28,7 +32,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use jsonwebtoken::Algorithm;
 
-use crate::auth::{parse_algorithms, JwtKeys};
+use crate::auth::{parse_algorithms, parse_ttl, JwtKeys, DEFAULT_MAX_TTL};
 use crate::db::DatabaseUrl;
 use crate::domain::signals::Thresholds;
 
@@ -41,6 +45,7 @@ pub struct Config {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub jwt_algorithms: Vec<Algorithm>,
+    pub jwt_max_ttl: std::time::Duration,
     pub json_limit: usize,
     pub bulk_limit: usize,
     pub pool_size: u32,
@@ -81,6 +86,10 @@ impl Config {
             jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "outage-claims".into()),
             jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "outage-claims".into()),
             jwt_algorithms: parse_algorithms(&get("JWT_ALGORITHMS").unwrap_or_else(|| "HS256".into()))?,
+            jwt_max_ttl: get("JWT_MAX_TTL")
+                .map(|v| parse_ttl(&v).context("JWT_MAX_TTL"))
+                .transpose()?
+                .unwrap_or(DEFAULT_MAX_TTL),
             json_limit: usize::try_from(number("JSON_BODY_LIMIT", 1 << 20)?)?,
             bulk_limit: usize::try_from(number("BULK_BODY_LIMIT", 64 << 20)?)?,
             pool_size: u32::try_from(number("DB_POOL_SIZE", 16)?)?.max(2),
@@ -142,7 +151,8 @@ impl Config {
             Some(secret) => secret.clone(),
             None => read_or_create_secret(&self.secret_path(), create)?,
         };
-        JwtKeys::new(&secret, &self.jwt_issuer, &self.jwt_audience, &self.jwt_algorithms)
+        Ok(JwtKeys::new(&secret, &self.jwt_issuer, &self.jwt_audience, &self.jwt_algorithms)?
+            .with_max_ttl(self.jwt_max_ttl))
     }
 }
 

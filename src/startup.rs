@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::time::Instant;
 
 use actix_web::dev::{Server, Service};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
@@ -87,6 +87,14 @@ impl Application {
                         if let Ok(value) = HeaderValue::from_str(&id) {
                             response.headers_mut().insert(HeaderName::from_static(REQUEST_ID), value);
                         }
+                        // Answers may carry full account numbers, documents or payment files
+                        // (SPEC 8): unless a handler chose a policy (pages, assets), nothing is
+                        // stored by a browser or proxy cache.
+                        if !response.headers().contains_key(header::CACHE_CONTROL) {
+                            response
+                                .headers_mut()
+                                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                        }
                         Ok(response)
                     }
                     .instrument(span)
@@ -111,7 +119,7 @@ impl Application {
     }
 }
 
-/// Forgets expired idempotency answers now and every hour.
+/// Forgets expired idempotency answers and ended staff sessions now and every hour.
 fn spawn_idempotency_purge(state: web::Data<AppState>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -121,6 +129,12 @@ fn spawn_idempotency_purge(state: web::Data<AppState>) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
                 Err(error) => tracing::warn!(%error, "could not purge idempotency keys"),
+            }
+            let now = crate::domain::time::Timestamp::now().to_db();
+            match state.write(move |conn| Ok(crate::db::sessions::purge_expired(conn, now)?)).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "ended staff sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not purge staff sessions"),
             }
         }
     });

@@ -16,6 +16,7 @@ pub mod policies;
 pub mod reports;
 pub mod schema;
 pub mod screening;
+pub mod sessions;
 pub mod windows;
 
 use std::time::Duration;

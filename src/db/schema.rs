@@ -242,3 +242,14 @@ diesel::table! {
         screened_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    staff_sessions (id_sha256) {
+        id_sha256 -> Text,
+        sub -> Text,
+        role -> Text,
+        org -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}

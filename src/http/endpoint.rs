@@ -4,6 +4,10 @@
 //! `endpoint("/claims").get(list).post(create)` is `web::resource` with routes, plus a default
 //! service built from the methods just registered: the list of allowed methods can never
 //! disagree with the routes.
+//!
+//! HEAD works wherever GET does (RFC 9110 9.3.2): `get` also routes HEAD to its handler (the
+//! server sends the headers and drops the body). A GET with side effects registers its own
+//! side-effect-free HEAD handler with [`Endpoint::head`] *before* `get`: the first route wins.
 
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
@@ -29,7 +33,17 @@ impl Endpoint {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.method(Method::GET, "GET", handler)
+        self.method(Method::GET, "GET", handler.clone()).method(Method::HEAD, "HEAD", handler)
+    }
+
+    /// A HEAD handler of its own, for a GET whose handler has side effects; call before `get`.
+    pub fn head<F, Args>(self, handler: F) -> Endpoint
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::HEAD, "HEAD", handler)
     }
 
     pub fn post<F, Args>(self, handler: F) -> Endpoint
@@ -57,6 +71,7 @@ impl HttpServiceFactory for Endpoint {
     fn register(self, config: &mut AppService) {
         let mut allow = self.allow;
         allow.sort_unstable();
+        allow.dedup();
         let allow = allow.join(", ");
         let not_allowed = move |req: HttpRequest| {
             let allow = allow.clone();

@@ -53,14 +53,24 @@ pub struct Metrics {
     inner: Mutex<Inner>,
 }
 
+/// The method label: one of RFC 9110's methods (and PATCH), else `other`, so clients inventing
+/// methods cannot grow the exposition without bound (SPEC 8).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
+}
+
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 impl Metrics {
-    /// Counts a request under its route pattern (not its path: ids would explode the labels).
+    /// Counts a request under its route pattern (not its path: ids would explode the labels) and
+    /// a method from a fixed set (see [`method_label`]). `route` must be a registered pattern or
+    /// `unmatched`, never text from the request.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let method = method_label(method);
         *inner.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
         inner.latency.entry(route.to_owned()).or_default().observe(elapsed.as_secs_f64());
     }
@@ -124,5 +134,16 @@ mod tests {
             .contains("http_request_duration_seconds_bucket{route=\"/api/v1/claims/{id}\",le=\"0.005\"} 1"));
         assert!(text.contains("http_request_duration_seconds_count{route=\"/api/v1/claims/{id}\"} 2"));
         assert!(text.contains("claims{status=\"verified\"} 7"));
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        let metrics = Metrics::default();
+        for method in ["FOO", "BAR", "get", "X-1"] {
+            metrics.observe_request(method, "unmatched", 405, Duration::from_millis(1));
+        }
+        let text = metrics.render(&[]);
+        assert!(text.contains("http_requests_total{method=\"other\",route=\"unmatched\",status=\"405\"} 4"));
+        assert!(!text.contains("FOO") && !text.contains("BAR"));
     }
 }

@@ -44,7 +44,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(endpoint("/payout-batches/{id}/lines/{claim_id}").get(payouts::line))
                 .service(endpoint("/payout-batches/{id}/approve").post(payouts::approve))
                 .service(endpoint("/payout-batches/{id}/cancel").post(payouts::cancel))
-                .service(endpoint("/payout-batches/{id}/export.csv").get(payouts::export))
+                .service(
+                    endpoint("/payout-batches/{id}/export.csv")
+                        .head(payouts::export_head)
+                        .get(payouts::export),
+                )
                 .service(endpoint("/payout-batches/{id}/settlements").post(payouts::settlements))
                 .service(endpoint("/audit-events").get(audit::list))
                 .service(endpoint("/bulk-uploads").post(bulk::create))

@@ -171,16 +171,38 @@ pub async fn export(
     });
     let head =
         futures_util::stream::once(async move { Ok::<_, ApiError>(web::Bytes::from(export::head(bom))) });
-    Ok(HttpResponse::Ok()
+    Ok(export_headers(&summary).streaming(futures_util::StreamExt::chain(head, pages)))
+}
+
+/// The headers of an export answer (a payment file: never stored by caches).
+fn export_headers(summary: &export::ExportSummary) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
             format!("attachment; filename=\"payout-{}.csv\"", summary.batch.id),
         ))
+        .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Line-Count", summary.line_count.to_string()))
         .insert_header(("X-Total-Amount", summary.total.to_string()))
-        .insert_header(("X-Content-SHA256", summary.sha256))
-        .streaming(futures_util::StreamExt::chain(head, pages)))
+        .insert_header(("X-Content-SHA256", summary.sha256.clone()));
+    response
+}
+
+/// `HEAD /payout-batches/{id}/export.csv`: the same checks and headers as the export, but no
+/// file and no `payout_batch.exported` event: nothing left the building (RFC 9110: HEAD is safe).
+pub async fn export_head(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    path: web::Path<String>,
+    ValidQuery(query): ValidQuery<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::Finance])?;
+    let id = parse_id(&path)?;
+    let bom = query.bom.unwrap_or(false);
+    let summary = state.read(move |conn| export::summarize(conn, &id, bom)).await?;
+    Ok(export_headers(&summary).finish())
 }
 
 /// `POST /payout-batches/{id}/settlements`: the bank's result CSV.

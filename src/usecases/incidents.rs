@@ -51,7 +51,9 @@ pub struct IncidentView {
     pub claims_open: bool,
     /// Services with recorded outage windows.
     pub services: Vec<String>,
-    pub created_by: String,
+    /// Who recorded it: staff only (admin, finance); public answers do not name staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
     pub created_at: String,
 }
 
@@ -79,7 +81,8 @@ impl Incident {
             && now < Timestamp::from_db(self.row.claims_close_at)
     }
 
-    fn view(&self, services: Vec<String>, now: Timestamp) -> IncidentView {
+    /// `staff`: whether the viewer may see who recorded it.
+    fn view(&self, services: Vec<String>, now: Timestamp, staff: bool) -> IncidentView {
         let row = &self.row;
         let at = |t| Timestamp::from_db(t).to_string();
         IncidentView {
@@ -94,7 +97,7 @@ impl Incident {
             review_threshold: self.review_threshold().map(|m| m.to_string()),
             claims_open: self.claims_open_at(now),
             services,
-            created_by: row.created_by.clone(),
+            created_by: staff.then(|| row.created_by.clone()),
             created_at: at(row.created_at),
         }
     }
@@ -147,7 +150,7 @@ pub fn create(
         created_at: now.to_db(),
     };
     incidents::insert(conn, &row)?;
-    let view = Incident::from_row(row)?.view(Vec::new(), now);
+    let view = Incident::from_row(row)?.view(Vec::new(), now, true);
     audit::append(
         conn,
         &actor.audit_name(),
@@ -178,7 +181,7 @@ pub fn get(conn: &mut DbConnection, viewer: Option<&Actor>, id: &str) -> Result<
         return Err(ApiError::NotFound);
     }
     let services = services_of(conn, id)?;
-    Ok(incident.view(services, now))
+    Ok(incident.view(services, now, sees_all(viewer)))
 }
 
 pub fn list(
@@ -193,7 +196,7 @@ pub fn list(
     let mut items = Vec::with_capacity(page.items.len());
     for row in page.items {
         let services = services_of(conn, &row.id)?;
-        items.push(Incident::from_row(row)?.view(services, now));
+        items.push(Incident::from_row(row)?.view(services, now, sees_all(viewer)));
     }
     Ok(Page { items, next_cursor: page.next_cursor })
 }

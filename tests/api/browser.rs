@@ -75,7 +75,7 @@ async fn a_claim_filed_through_the_form_gets_a_reference_and_exists_in_the_api()
     assert_eq!(status.text().await.unwrap(), "확인 완료");
     let link = browser.find("#status-link").await;
     let href = link.attr("href").await.unwrap().unwrap();
-    assert!(href.contains(&format!("/status?reference={reference}&token=ey")), "status link {href}");
+    assert!(href.contains(&format!("/status?reference={reference}#token=ey")), "status link {href}");
     assert_eq!(link.text().await.unwrap(), href, "the link is shown as plain text to copy");
     assert!(browser.find("#copy-link").await.is_displayed().await.unwrap());
     browser.close().await;
@@ -215,14 +215,14 @@ async fn the_status_page_shows_a_claim_filed_through_the_form() {
     assert!(!browser.find("#status-paid").await.is_displayed().await.unwrap(), "not paid yet");
 
     let token = status_url.split("token=").nth(1).unwrap().to_owned();
-    browser.goto(&format!("{}/status?reference={reference}&token=not-a-token", app.address)).await;
+    browser.goto(&format!("{}/status?reference={reference}#token=not-a-token", app.address)).await;
     let message = lookup_failure(&browser).await;
     assert!(message.contains("상태 확인 코드가 올바르지 않거나"), "message {message}");
-    browser.goto(&format!("{}/status?reference=OC-9999999&token={token}", app.address)).await;
+    browser.goto(&format!("{}/status?reference=OC-9999999#token={token}", app.address)).await;
     let message = lookup_failure(&browser).await;
     assert!(message.contains("찾을 수 없습니다"), "message {message}");
 
-    browser.goto(&format!("{}/status?lang=en&reference={reference}&token={token}", app.address)).await;
+    browser.goto(&format!("{}/status?lang=en&reference={reference}#token={token}", app.address)).await;
     assert_eq!(browser.wait_text("status-value").await, "Verified");
     assert_eq!(browser.wait_text("status-claimed").await, "250,000 KRW");
     let switch = browser.find("#lang-switch").await.attr("href").await.unwrap().unwrap();

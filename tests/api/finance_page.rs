@@ -93,7 +93,10 @@ async fn only_a_finance_token_signs_in_and_the_cookie_is_strict() {
     assert!(!page(&app, "/finance?notice=%3Cb%3E", "").await.contains("<b>"), "raw text is never shown");
     assert_eq!(finance.headers()["location"], "/finance");
     let cookie = finance.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("oc_finance=ey"), "{cookie}");
+    assert!(
+        cookie.starts_with("oc_finance=") && !cookie.contains("ey"),
+        "a session id, not the token: {cookie}"
+    );
     for part in ["HttpOnly", "SameSite=Strict", "Path=/finance"] {
         assert!(cookie.contains(part), "{part} missing from {cookie}");
     }
@@ -136,6 +139,78 @@ async fn the_page_shows_the_summary_with_charts_drawn_by_the_server() {
     let english = page(&app, &format!("/finance?incident_id={incident}&lang=en"), &cookie).await;
     assert!(english.contains("Claims by status") && english.contains("<html lang=\"en\">"));
     assert!(english.contains(&format!("/finance/batches/{batch}/approve?lang=en")));
+}
+
+/// Signs out with `cookie`, as the page's button does.
+async fn sign_out(app: &TestApp, cookie: &str) -> Response {
+    client()
+        .post(format!("{}/finance/session/delete", app.address))
+        .header("cookie", cookie)
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server_so_a_copied_cookie_opens_nothing() {
+    let app = spawn_app().await;
+    let (_, batch) = calculated_batch(&app).await;
+    let cookie = session(&app, "grace").await;
+    let copied = cookie.clone();
+    assert!(!page(&app, "/finance", &cookie).await.contains("id=\"signin-form\""), "signed in");
+
+    assert_eq!(sign_out(&app, &cookie).await.status(), 303);
+
+    let after = page(&app, "/finance", &copied).await;
+    assert!(after.contains("id=\"signin-form\""), "the copied cookie still opens the page");
+    assert_eq!(approve(&app, &batch, &copied).await, "expired");
+    assert_eq!(batch_status(&app, &batch).await["status"], "calculated");
+}
+
+#[tokio::test]
+async fn an_expired_session_is_signed_out() {
+    let app = spawn_app().await;
+    let cookie = session(&app, "grace").await;
+    app.execute_sql("UPDATE staff_sessions SET expires_at = '2000-01-01 00:00:00'");
+
+    let response =
+        client().get(format!("{}/finance", app.address)).header("cookie", &cookie).send().await.unwrap();
+
+    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert!(response.text().await.unwrap().contains("id=\"signin-form\""));
+}
+
+#[tokio::test]
+async fn forwarded_host_and_proto_count_only_from_a_trusted_proxy() {
+    let app = spawn_app().await;
+    let forged = |app: &TestApp| {
+        client()
+            .post(format!("{}/finance/session", app.address))
+            .header("origin", "https://evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "https")
+            .form(&[("token", app.finance())])
+    };
+
+    assert_eq!(forged(&app).send().await.unwrap().status(), 403, "an untrusted peer names the host");
+    let plain = sign_in(&app, &app.finance()).await;
+    let plain = plain.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let proxied = client()
+        .post(format!("{}/finance/session", app.address))
+        .header("origin", &app.address)
+        .header("x-forwarded-proto", "https")
+        .form(&[("token", app.finance())])
+        .send()
+        .await
+        .unwrap();
+    let proxied = proxied.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(!plain.contains("Secure") && !proxied.contains("Secure"), "{proxied}");
+
+    let behind = crate::helpers::spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let trusted = forged(&behind).send().await.unwrap();
+    assert_eq!(trusted.status(), 303);
+    assert!(trusted.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
 }
 
 #[tokio::test]

@@ -18,10 +18,10 @@ async fn unknown_routes_and_methods_answer_problem_json() {
     let missing = problem(app.get("/api/v1/nothing-here", None).await, 404).await;
     assert_eq!(missing["type"], "/problems/not-found");
     let response = app.request(reqwest::Method::DELETE, "/api/v1/incidents", Some(&app.admin()), None).await;
-    assert_eq!(response.headers()["allow"], "GET, POST");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
     problem(response, 405).await;
     let page = app.request(reqwest::Method::POST, "/status", None, None).await;
-    assert_eq!(page.headers()["allow"], "GET");
+    assert_eq!(page.headers()["allow"], "GET, HEAD");
     problem(page, 405).await;
 }
 

@@ -55,6 +55,10 @@ async fn a_wrong_method_is_405_with_the_documented_methods_in_allow() {
         documented.entry(op.path).or_default().push(op.method.to_uppercase());
     }
     for (path, mut methods) in documented {
+        // HEAD goes wherever GET does (RFC 9110), documented or not.
+        if methods.iter().any(|m| m == "GET") {
+            methods.push("HEAD".into());
+        }
         methods.sort();
         let url = format!("{}{}", app.address, path.replace("{id}", "x").replace("{claim_id}", "y"));
         for wrong in ["PUT", "DELETE", "PATCH", "GET", "POST"] {

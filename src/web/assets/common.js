@@ -163,7 +163,8 @@
     return has('service.' + slug) ? t('service.' + slug) : slug;
   }
 
-  // The language switch keeps the page's own parameters (the status page's reference and code).
+  // The language switch keeps the page's own parameters (the status page's reference, and its
+  // token, which lives in the fragment so that it never reaches a server log or a Referer).
   function keepParamsOnSwitch() {
     var link = document.getElementById('lang-switch');
     if (!link) return;
@@ -171,7 +172,7 @@
     new URLSearchParams(window.location.search).forEach(function (value, key) {
       if (key !== 'lang') target.searchParams.set(key, value);
     });
-    link.href = target.pathname + target.search;
+    link.href = target.pathname + target.search + window.location.hash;
   }
 
   keepParamsOnSwitch();

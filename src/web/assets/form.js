@@ -224,8 +224,10 @@
     receipt.querySelectorAll('.reason-row').forEach(function (el) { el.hidden = !reason; });
     var url = new URL('/status', window.location.origin);
     url.searchParams.set('reference', claim.reference);
-    url.searchParams.set('token', claim.status_token || '');
     if (oc.lang === 'en') url.searchParams.set('lang', 'en');
+    // The token goes in the fragment: browsers never send it to a server, so it stays out of
+    // access logs and Referer headers (SPEC 3).
+    url.hash = new URLSearchParams({ token: claim.status_token || '' }).toString();
     var link = document.getElementById('status-link');
     link.href = url.href;
     link.textContent = url.href;

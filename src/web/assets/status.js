@@ -1,4 +1,5 @@
-// The status lookup: reads a claim with its status token through the public API.
+// The status lookup: reads a claim with its status token through the public API. The token names
+// its one claim (`claim_id`), which is read directly; the reference typed beside it must match.
 (function () {
   'use strict';
 
@@ -39,11 +40,28 @@
     document.getElementById('status-result-title').focus();
   }
 
+  // The claim a status token is scoped to, read from its payload (not verified here: the server
+  // does that); null for anything that is not a status token.
+  function claimOf(token) {
+    try {
+      var payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var id = JSON.parse(window.atob(payload)).claim_id;
+      return typeof id === 'string' && /^[0-9a-fA-F-]{36}$/.test(id) ? id : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function lookup(reference, token) {
     if (busy) return;
+    var claimId = claimOf(token);
+    if (!claimId) {
+      say(t('lookup_bad_token'), true);
+      return;
+    }
     busy = true;
     say(t('lookup_loading'));
-    var url = '/api/v1/claims?reference=' + encodeURIComponent(reference);
+    var url = '/api/v1/claims/' + encodeURIComponent(claimId);
     var request;
     try {
       request = fetch(url, { headers: { Accept: 'application/json', Authorization: 'Bearer ' + token } });
@@ -55,8 +73,7 @@
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.status === 200) {
-            var claim = (body.items || [])[0];
-            if (claim) show(claim); else say(t('lookup_not_found'), true);
+            if (String(body.reference).toUpperCase() === reference.toUpperCase()) show(body); else say(t('lookup_not_found'), true);
           } else if (response.status === 401 || response.status === 403) {
             say(t('lookup_bad_token'), true);
           } else if (response.status === 404 || response.status === 422) {
@@ -89,8 +106,17 @@
   form.addEventListener('submit', onSubmit);
   var params = new URLSearchParams(window.location.search);
   form.elements.reference.value = params.get('reference') || '';
-  form.elements.token.value = params.get('token') || '';
-  if (form.elements.reference.value && form.elements.token.value) {
-    lookup(form.elements.reference.value.trim(), form.elements.token.value.trim());
+  // The token comes in the fragment (`/status?reference=...#token=...`), never the query. A
+  // link that differs only in its fragment does not reload the page, so it is read again on
+  // every change.
+  function fromFragment() {
+    var fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    form.elements.token.value = fragment.get('token') || '';
+    if (form.elements.reference.value && form.elements.token.value) {
+      lookup(form.elements.reference.value.trim(), form.elements.token.value.trim());
+    }
   }
+
+  window.addEventListener('hashchange', fromFragment);
+  fromFragment();
 })();

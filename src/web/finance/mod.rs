@@ -2,7 +2,8 @@
 //! incident's summary with charts the server draws as SVG, and approve or export its payout
 //! batches. Rendered on the server with no script, under the same CSP as the claimant pages.
 //!
-//! It is a thin face over the API's own code: tokens go through [`crate::auth::JwtKeys::verify`],
+//! It is a thin face over the API's own code: tokens go through [`crate::auth::JwtKeys::verify`]
+//! once, at sign-in, which starts a server-side session (see `session`),
 //! numbers through the reports and batch use cases, approval through
 //! [`crate::usecases::payouts::decide::approve`] (so four eyes hold here too) and export through
 //! the API's export handler (the same bytes and headers). Outcomes come back as a notice key from
@@ -24,7 +25,7 @@ use crate::http::endpoint::endpoint;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::routes::payouts::{export as api_export, ExportQuery};
+use crate::routes::payouts::{export as api_export, export_head as api_export_head, ExportQuery};
 use crate::usecases::parse_id;
 use crate::usecases::payouts::{decide, load as load_batch};
 
@@ -34,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/finance/session").post(sign_in))
         .service(endpoint("/finance/session/delete").post(sign_out))
         .service(endpoint("/finance/batches/{id}/approve").post(approve))
-        .service(endpoint("/finance/batches/{id}/export.csv").get(export));
+        .service(endpoint("/finance/batches/{id}/export.csv").head(export_head).get(export));
 }
 
 /// The page: `same-origin` referrers (not the claimant pages' `no-referrer`), because browsers
@@ -58,13 +59,14 @@ async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     let query = req.query_string();
     let lang = Lang::from_query(query);
     let notice = query_value(query, "notice").and_then(|key| text::notice(&key));
-    let Some(actor) = session::actor(&req, &state.keys) else {
+    let trusted = &state.config.trusted_proxies;
+    let Some(actor) = session::actor(&req, &state).await? else {
         if !session::has_cookie(&req) {
             return Ok(html_page(html::sign_in(lang, notice)));
         }
-        // A cookie whose token no longer verifies (expired, key changed) is removed.
+        // A cookie whose session is gone (signed out, expired) is removed.
         let mut response = html_page(html::sign_in(lang, notice.or(Some("notice.expired"))));
-        if let Some(clear) = session::clear_cookie(session::is_https(&req)) {
+        if let Some(clear) = session::clear_cookie(session::is_https(&req, trusted)) {
             response.headers_mut().append(header::SET_COOKIE, clear);
         }
         return Ok(response);
@@ -74,13 +76,15 @@ async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRespon
     Ok(html_page(html::dashboard(lang, notice, &dashboard)))
 }
 
-/// `POST /finance/session` (`token=`): finance tokens only; the cookie lives as long as the token.
+/// `POST /finance/session` (`token=`): finance tokens only; the session (and its cookie) lives
+/// as long as the token, at most 8 hours.
 async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    session::same_origin(&req)?;
+    let trusted = &state.config.trusted_proxies;
+    session::same_origin(&req, trusted)?;
     let lang = Lang::from_query(req.query_string());
     let token = form_urlencoded::parse(&body).find(|(k, _)| k == "token").map(|(_, v)| v.trim().to_owned());
     let verified =
@@ -89,11 +93,16 @@ async fn sign_in(
     match verified {
         Err(session::Refusal::NotFinance) => refused("signin_role"),
         Err(session::Refusal::Invalid) => refused("signin_invalid"),
-        Ok(_) => {
+        Ok(actor) => {
             let token = token.unwrap_or_default();
-            let left = session::remaining_seconds(&token, chrono::Utc::now().timestamp());
-            let cookie = left.and_then(|left| session::set_cookie(&token, left, session::is_https(&req)));
-            let Some(cookie) = cookie else { return refused("signin_invalid") };
+            let Some(left) = session::remaining_seconds(&token, chrono::Utc::now().timestamp()) else {
+                return refused("signin_invalid");
+            };
+            let started = state.write(move |conn| session::start(conn, &actor, left)).await?;
+            let https = session::is_https(&req, trusted);
+            let Some(cookie) = session::set_cookie(&started.id, started.max_age, https) else {
+                return refused("signin_invalid");
+            };
             let mut response = see_other(&links::finance_url(None, None, lang));
             response.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(response)
@@ -101,12 +110,14 @@ async fn sign_in(
     }
 }
 
-/// `POST /finance/session/delete`: forgets the token.
-async fn sign_out(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    session::same_origin(&req)?;
+/// `POST /finance/session/delete`: ends the session on the server, then forgets the cookie.
+async fn sign_out(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let trusted = &state.config.trusted_proxies;
+    session::same_origin(&req, trusted)?;
+    session::end(&req, &state).await?;
     let lang = Lang::from_query(req.query_string());
     let mut response = see_other(&links::finance_url(None, Some("signed_out"), lang));
-    if let Some(clear) = session::clear_cookie(session::is_https(&req)) {
+    if let Some(clear) = session::clear_cookie(session::is_https(&req, trusted)) {
         response.headers_mut().append(header::SET_COOKIE, clear);
     }
     Ok(response)
@@ -118,20 +129,20 @@ async fn approve(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    session::same_origin(&req)?;
+    session::same_origin(&req, &state.config.trusted_proxies)?;
     let lang = Lang::from_query(req.query_string());
-    let Some(actor) = session::actor(&req, &state.keys) else {
+    let Some(actor) = session::actor(&req, &state).await? else {
         return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
     };
     let id = parse_id(&path)?;
-    let (who, batch_id) = (actor.audit_name(), id.clone());
+    let (who, batch_id) = (actor.clone(), id.clone());
     let (incident, notice) = match state.write(move |conn| decide::approve(conn, &actor, &batch_id)).await {
         Ok(batch) => (Some(batch.incident_id), "approved"),
         Err(ApiError::NotFound) => (None, "not_found"),
         // The use case refused: say why, reading the batch only to pick the message.
         Err(ApiError::Conflict { .. }) => {
             let batch = state.read(move |conn| load_batch(conn, &id)).await?;
-            let notice = if batch.created_by == who { "four_eyes" } else { "not_calculated" };
+            let notice = if who.is_named(&batch.created_by) { "four_eyes" } else { "not_calculated" };
             (Some(batch.incident_id), notice)
         }
         Err(other) => return Err(other),
@@ -147,7 +158,7 @@ async fn export(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let lang = Lang::from_query(req.query_string());
-    let Some(actor) = session::actor(&req, &state.keys) else {
+    let Some(actor) = session::actor(&req, &state).await? else {
         return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
@@ -158,4 +169,21 @@ async fn export(
         }
         answer => answer,
     }
+}
+
+/// `HEAD /finance/batches/{id}/export.csv`: the API's HEAD, which records no export.
+async fn export_head(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(actor) = session::actor(&req, &state).await? else {
+        return Ok(see_other(&links::finance_url(
+            None,
+            Some("expired"),
+            Lang::from_query(req.query_string()),
+        )));
+    };
+    let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
+    api_export_head(state, Authenticated(actor), path, ValidQuery(ExportQuery { bom: Some(bom) })).await
 }
