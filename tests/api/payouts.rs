@@ -250,3 +250,61 @@ async fn bad_batch_requests_get_clear_4xx() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_budget_that_binds_by_rounding_alone_pays_exactly_the_budget_and_the_trace_shows_how() {
+    let app = spawn_app().await;
+    // Half the lost revenue of 1,001 won: three grosses of 500.5, which rounded half up would
+    // pay 1,503, over the budget of 1,502 that the grosses (1,501.5) fit. The budget binds with
+    // factor 1: shares 500.5, floors 500, and the 2 won left go to the equal remainders in
+    // claim id order.
+    let policy = json!({
+        "currency": "KRW",
+        "rules": [{"claimant_kind": "business", "service": "*", "method": "lost_revenue", "params": {"rate": "0.5"}}],
+        "rounding": "half_up",
+        "budget": "1502"
+    });
+    let incident = incident_with_windows(&app).await;
+    let policy =
+        body(app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await)
+            .await;
+    let token = app.token(Role::Partner, "p");
+    let mut claims = Vec::new();
+    for n in 0..3 {
+        let mut claim = claim_body(&incident);
+        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        claim["external_ref"] = json!(format!("r-{n}"));
+        claim["claimed_amount"] = json!("1001");
+        claim["evidence"] = json!({"baseline_revenue": "1001", "outage_revenue": "0"});
+        let filed = body(app.post("/api/v1/claims", Some(&token), &claim).await).await;
+        claims.push(filed["id"].as_str().unwrap().to_owned());
+    }
+    claims.sort();
+
+    let batch = body(create_batch(&app, &incident, policy["id"].as_str().unwrap()).await).await;
+
+    assert_eq!(batch["budget_binding"], true);
+    assert_eq!(batch["total_payout"], "1502");
+    assert_eq!(batch["factor"], "1");
+    let id = batch["id"].as_str().unwrap();
+    let mut payouts = Vec::new();
+    for claim in &claims {
+        let line =
+            body(app.get(&format!("/api/v1/payout-batches/{id}/lines/{claim}"), Some(&app.finance())).await)
+                .await;
+        assert_eq!(line["trace_verified"], true, "{line}");
+        let step = |name: &str| {
+            line["trace"].as_array().unwrap().iter().find(|s| s["step"] == name).cloned().unwrap_or_default()
+        };
+        assert_eq!(
+            (step("budget_factor")["result"].as_str(), step("budget_share")["result"].as_str()),
+            (Some("1"), Some("500.5"))
+        );
+        assert_eq!(step("budget_share")["inputs"]["factor"], "1");
+        assert_eq!(step("rounded_down")["result"], "500");
+        let leftover = step("leftover_units");
+        assert_eq!(leftover["result"], line["payout_amount"]);
+        payouts.push((line["payout_amount"].clone(), leftover["inputs"]["leftover_units"].clone()));
+    }
+    assert_eq!(payouts, [(json!("501"), json!("1")), (json!("501"), json!("1")), (json!("500"), json!("0"))]);
+}
