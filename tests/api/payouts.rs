@@ -308,3 +308,46 @@ async fn a_budget_that_binds_by_rounding_alone_pays_exactly_the_budget_and_the_t
     }
     assert_eq!(payouts, [(json!("501"), json!("1")), (json!("501"), json!("1")), (json!("500"), json!("0"))]);
 }
+
+#[tokio::test]
+async fn a_line_the_budget_left_out_for_the_minimum_shows_the_round_that_left_it_out() {
+    let app = spawn_app().await;
+    // Grosses 50,000 + 30,000 + 30,000 over a budget of 60,000: factor 0.5454545454, shares
+    // 27272.727270 and 16363.636362 twice. The two 30,000 lines pay about 16,363, under the
+    // minimum of 20,000: they are left out, and 50,000 alone fits the budget.
+    let mut policy = bands_policy(Some("60000"));
+    policy["min_payout"] = json!("20000");
+    let (incident, policy, claims) = setup(&app, 3, policy).await;
+    let batch = body(create_batch(&app, &incident, &policy).await).await;
+    assert_eq!(
+        (batch["budget_binding"].as_bool(), batch["total_payout"].as_str()),
+        (Some(false), Some("50000"))
+    );
+    let id = batch["id"].as_str().unwrap();
+    let line = body(
+        app.get(&format!("/api/v1/payout-batches/{id}/lines/{}", claims[1]), Some(&app.finance())).await,
+    )
+    .await;
+    assert_eq!(
+        (line["status"].as_str(), line["payout_amount"].as_str()),
+        (Some("closed_no_payout"), Some("0"))
+    );
+    assert_eq!(line["trace_verified"], true, "{line}");
+    let steps: Vec<_> = line["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(5)
+        .map(|s| (s["step"].clone(), s["result"].clone()))
+        .collect();
+    assert_eq!(
+        steps[..3],
+        [
+            (json!("budget_factor"), json!("0.5454545454")),
+            (json!("budget_share"), json!("16363.636362")),
+            (json!("rounded_down"), json!("16363")),
+        ]
+    );
+    assert_eq!(steps[3].0, "leftover_units");
+    assert_eq!(steps[4..], [(json!("min_payout"), json!("0")), (json!("payout"), json!("0"))]);
+}

@@ -266,7 +266,7 @@ proptest! {
             let mut pairs: Vec<_> = lines
                 .iter()
                 .map(|(id, _)| id.to_string())
-                .zip(alloc.lines.iter().cloned().map(|l| format!("{l:?}")))
+                .zip(alloc.lines.iter().map(|l| format!("{l:?}")))
                 .collect();
             pairs.sort();
             pairs
