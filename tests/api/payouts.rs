@@ -248,3 +248,104 @@ async fn bad_batch_requests_get_clear_4xx() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_budget_that_binds_by_rounding_alone_pays_exactly_the_budget_and_the_trace_shows_how() {
+    let app = spawn_app().await;
+    // Half the lost revenue of 1,001 won: three grosses of 500.5, which rounded half up would
+    // pay 1,503, over the budget of 1,502 that the grosses (1,501.5) fit. The budget binds with
+    // factor 1: shares 500.5, floors 500, and the 2 won left go to the equal remainders in
+    // claim id order.
+    let policy = json!({
+        "currency": "KRW",
+        "rules": [{"claimant_kind": "business", "service": "*", "method": "lost_revenue", "params": {"rate": "0.5"}}],
+        "rounding": "half_up",
+        "budget": "1502"
+    });
+    let incident = incident_with_windows(&app).await;
+    let policy =
+        body(app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await)
+            .await;
+    let token = app.token(Role::Partner, "p");
+    let mut claims = Vec::new();
+    for n in 0..3 {
+        let mut claim = claim_body(&incident);
+        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        claim["external_ref"] = json!(format!("r-{n}"));
+        claim["claimed_amount"] = json!("1001");
+        claim["evidence"] = json!({"baseline_revenue": "1001", "outage_revenue": "0"});
+        let filed = body(app.post("/api/v1/claims", Some(&token), &claim).await).await;
+        claims.push(filed["id"].as_str().unwrap().to_owned());
+    }
+    claims.sort();
+
+    let batch = body(create_batch(&app, &incident, policy["id"].as_str().unwrap()).await).await;
+
+    assert_eq!(batch["budget_binding"], true);
+    assert_eq!(batch["total_payout"], "1502");
+    assert_eq!(batch["factor"], "1");
+    let id = batch["id"].as_str().unwrap();
+    let mut payouts = Vec::new();
+    for claim in &claims {
+        let line =
+            body(app.get(&format!("/api/v1/payout-batches/{id}/lines/{claim}"), Some(&app.finance())).await)
+                .await;
+        assert_eq!(line["trace_verified"], true, "{line}");
+        let step = |name: &str| {
+            line["trace"].as_array().unwrap().iter().find(|s| s["step"] == name).cloned().unwrap_or_default()
+        };
+        assert_eq!(
+            (step("budget_factor")["result"].as_str(), step("budget_share")["result"].as_str()),
+            (Some("1"), Some("500.5"))
+        );
+        assert_eq!(step("budget_share")["inputs"]["factor"], "1");
+        assert_eq!(step("rounded_down")["result"], "500");
+        let leftover = step("leftover_units");
+        assert_eq!(leftover["result"], line["payout_amount"]);
+        payouts.push((line["payout_amount"].clone(), leftover["inputs"]["leftover_units"].clone()));
+    }
+    assert_eq!(payouts, [(json!("501"), json!("1")), (json!("501"), json!("1")), (json!("500"), json!("0"))]);
+}
+
+#[tokio::test]
+async fn a_line_the_budget_left_out_for_the_minimum_shows_the_round_that_left_it_out() {
+    let app = spawn_app().await;
+    // Grosses 50,000 + 30,000 + 30,000 over a budget of 60,000: factor 0.5454545454, shares
+    // 27272.727270 and 16363.636362 twice. The two 30,000 lines pay about 16,363, under the
+    // minimum of 20,000: they are left out, and 50,000 alone fits the budget.
+    let mut policy = bands_policy(Some("60000"));
+    policy["min_payout"] = json!("20000");
+    let (incident, policy, claims) = setup(&app, 3, policy).await;
+    let batch = body(create_batch(&app, &incident, &policy).await).await;
+    assert_eq!(
+        (batch["budget_binding"].as_bool(), batch["total_payout"].as_str()),
+        (Some(false), Some("50000"))
+    );
+    let id = batch["id"].as_str().unwrap();
+    let line = body(
+        app.get(&format!("/api/v1/payout-batches/{id}/lines/{}", claims[1]), Some(&app.finance())).await,
+    )
+    .await;
+    assert_eq!(
+        (line["status"].as_str(), line["payout_amount"].as_str()),
+        (Some("closed_no_payout"), Some("0"))
+    );
+    assert_eq!(line["trace_verified"], true, "{line}");
+    let steps: Vec<_> = line["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(5)
+        .map(|s| (s["step"].clone(), s["result"].clone()))
+        .collect();
+    assert_eq!(
+        steps[..3],
+        [
+            (json!("budget_factor"), json!("0.5454545454")),
+            (json!("budget_share"), json!("16363.636362")),
+            (json!("rounded_down"), json!("16363")),
+        ]
+    );
+    assert_eq!(steps[3].0, "leftover_units");
+    assert_eq!(steps[4..], [(json!("min_payout"), json!("0")), (json!("payout"), json!("0"))]);
+}

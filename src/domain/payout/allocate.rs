@@ -1,39 +1,65 @@
 //! From grosses to payouts over a whole batch (SPEC section 6).
 //!
-//! Without a binding budget each payout is its gross rounded to the minor unit in the policy's
-//! mode. With a binding budget (the grosses add up to more) each line's share is
-//! `gross * budget / total_gross` (10 places); shares are rounded down to the minor unit and the
-//! units left over up to the budget go one each to the largest remainders (ties: claim id
-//! ascending), so the payouts add up to the budget exactly and each is within one minor unit of
-//! its share. Lines under `min_payout` pay 0; under a binding budget they are left out and the
-//! distribution is recomputed until no line is under it.
+//! A line whose gross, rounded by the policy's mode, is under `min_payout` pays 0 and takes no
+//! further part: it never counts towards whether the budget binds. The budget binds when the
+//! other lines' rounded grosses add up to more than it (so rounding alone can make it bind).
+//! Without a binding budget each line is paid its rounded gross. With one, the factor
+//! `min(1, budget / total gross)` rounded down to 10 places is applied to every gross, and the
+//! budget is shared out exactly by largest remainders (see [`budget`]). Lines that the shared
+//! budget pays under `min_payout` are left out and the rest recomputed, binding or not, until no
+//! line is left out: each round leaves at least one line out, so this ends.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+mod budget;
 
-use super::arith::{div, minor_units, mul, to_minor_unit, Overflow, SCALE};
-use crate::domain::money::{Currency, Money};
+use rust_decimal::Decimal;
+
+use super::arith::{minor_units, to_minor_unit, Overflow};
+use crate::domain::money::Money;
 use crate::domain::policy::Rounding;
+
+pub use budget::budget_factor;
 
 /// What one line gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineOutcome {
     pub payout_minor: i64,
-    /// The line's exact share of a binding budget (10 places), before rounding.
+    /// `gross * factor` (10 places) when a binding budget shared its payout, before rounding;
+    /// for a line the budget left out, its share in the round that left it out.
     pub share: Option<Decimal>,
     /// Pays nothing: its gross was 0, or its payout fell under `min_payout`.
     pub closed: bool,
+    /// Minor units added to the share rounded down (largest remainders, possibly over several
+    /// rounds); 0 without a binding budget. For a line left out, the units it had in that round.
+    pub leftover_units: i64,
+    /// Set when a binding budget paid the line under `min_payout` and it was left out.
+    pub left_out: Option<LeftOut>,
+}
+
+/// The round of a binding budget that left a line out, enough to recompute its share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The sum of the grosses shared in that round.
+    pub total_gross: Decimal,
+    /// That round's factor, `min(1, budget / total_gross)` rounded down to 10 places.
+    pub factor: Decimal,
+}
+
+impl LineOutcome {
+    fn closed() -> LineOutcome {
+        LineOutcome { payout_minor: 0, share: None, closed: true, leftover_units: 0, left_out: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
     /// One outcome per input line, in input order.
     pub lines: Vec<LineOutcome>,
-    /// Sum of the grosses of the lines that share the payout.
+    /// Sum of the grosses of the lines that share the payout (those still in play at the end).
     pub total_gross: Decimal,
     pub total_payout_minor: i64,
-    /// Whether the budget bound (the grosses added up to more than it).
+    /// Whether the budget bound: the rounded payouts of the lines in play exceeded it.
     pub binding: bool,
-    /// `budget / total_gross` rounded down to 10 places, when the budget binds.
+    /// `min(1, budget / total_gross)` rounded down to 10 places, when the budget binds.
     pub factor: Option<Decimal>,
 }
 
@@ -45,107 +71,75 @@ pub fn allocate(
     rounding: Rounding,
 ) -> Result<Allocation, Overflow> {
     let currency = min_payout.currency();
+    let min = min_payout.minor();
     // Work in claim id order: sums and tie-breaks are then independent of the input order.
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by(|a, b| lines[*a].0.cmp(lines[*b].0));
-    let mut outcomes = vec![LineOutcome { payout_minor: 0, share: None, closed: true }; lines.len()];
-    let mut active: Vec<usize> = order.into_iter().filter(|i| lines[*i].1 > Decimal::ZERO).collect();
-    let min = min_payout.minor();
+    let mut outcomes = vec![LineOutcome::closed(); lines.len()];
+    // What each line is paid without a binding budget. A line under the minimum even then is
+    // closed now: it must not count towards whether the budget binds.
+    let mut rounded = vec![0_i64; lines.len()];
+    let mut active = Vec::with_capacity(lines.len());
+    for index in order {
+        let gross = lines[index].1;
+        if gross <= Decimal::ZERO {
+            continue;
+        }
+        rounded[index] = minor_units(to_minor_unit(gross, currency, rounding), currency)?;
+        if rounded[index] >= min {
+            active.push(index);
+        }
+    }
     loop {
         let total =
             active.iter().try_fold(Decimal::ZERO, |sum, i| sum.checked_add(lines[*i].1)).ok_or(Overflow)?;
-        let binding = budget.filter(|b| total > b.to_decimal());
-        let payouts = match binding {
-            Some(budget) => binding_payouts(lines, &active, total, budget, currency)?,
-            None => plain_payouts(lines, &active, budget, currency, rounding)?,
+        // Wide enough for a million lines of 10^13 each, which only a budget makes payable.
+        let plain_total: i128 = active.iter().map(|i| i128::from(rounded[*i])).sum();
+        let Some(budget) = budget.filter(|b| plain_total > i128::from(b.minor())) else {
+            for index in &active {
+                let payout = rounded[*index];
+                outcomes[*index] =
+                    LineOutcome { payout_minor: payout, closed: payout == 0, ..LineOutcome::closed() };
+            }
+            return Ok(Allocation {
+                lines: outcomes,
+                total_gross: total,
+                total_payout_minor: i64::try_from(plain_total).map_err(|_| Overflow)?,
+                binding: false,
+                factor: None,
+            });
         };
-        let under: Vec<bool> = payouts.iter().map(|(payout, _)| *payout < min).collect();
-        if binding.is_some() && under.iter().any(|u| *u) {
-            // Leave the small lines out and share the budget among the others again.
-            active = active.iter().zip(&under).filter(|(_, u)| !**u).map(|(i, _)| *i).collect();
+        let factor = budget_factor(budget.to_decimal(), total)?;
+        let shares = budget::distribute(lines, &active, factor, budget.minor(), currency)?;
+        let mut kept = Vec::with_capacity(active.len());
+        let mut total_payout: i64 = 0;
+        for (index, share) in active.iter().zip(&shares) {
+            let payout = share.payout()?;
+            let left_out = payout < min;
+            if !left_out {
+                kept.push(*index);
+                total_payout = total_payout.checked_add(payout).ok_or(Overflow)?;
+            }
+            outcomes[*index] = LineOutcome {
+                payout_minor: if left_out { 0 } else { payout },
+                share: Some(share.share),
+                closed: left_out || payout == 0,
+                leftover_units: share.leftover_units,
+                left_out: left_out.then_some(LeftOut { total_gross: total, factor }),
+            };
+        }
+        if kept.len() < active.len() {
+            // Share the budget among the others again; what was written for them is replaced.
+            active = kept;
             continue;
         }
-        let mut total_payout: i64 = 0;
-        for ((index, (payout, share)), under) in active.iter().zip(payouts).zip(under) {
-            let payout = if under { 0 } else { payout };
-            total_payout = total_payout.checked_add(payout).ok_or(Overflow)?;
-            outcomes[*index] = LineOutcome { payout_minor: payout, share, closed: payout == 0 };
-        }
-        let factor = binding
-            .map(|b| {
-                b.to_decimal()
-                    .checked_div(total)
-                    .map(|f| f.round_dp_with_strategy(SCALE, RoundingStrategy::ToZero))
-            })
-            .map(|f| f.ok_or(Overflow))
-            .transpose()?;
         return Ok(Allocation {
             lines: outcomes,
             total_gross: total,
             total_payout_minor: total_payout,
-            binding: binding.is_some(),
-            factor,
+            binding: true,
+            factor: Some(factor),
         });
-    }
-}
-
-/// Pro-rata shares of a binding budget, exact to the budget by largest remainders.
-fn binding_payouts(
-    lines: &[(&str, Decimal)],
-    active: &[usize],
-    total: Decimal,
-    budget: Money,
-    currency: Currency,
-) -> Result<Vec<(i64, Option<Decimal>)>, Overflow> {
-    let unit = Decimal::from(currency.scale_factor());
-    let mut floors = Vec::with_capacity(active.len());
-    let mut remainders = Vec::with_capacity(active.len());
-    let mut shares = Vec::with_capacity(active.len());
-    for i in active {
-        let share = div(mul(lines[*i].1, budget.to_decimal())?, total)?;
-        let units = share.checked_mul(unit).ok_or(Overflow)?;
-        let floor = units.floor();
-        floors.push(i64::try_from(floor).map_err(|_| Overflow)?);
-        remainders.push(units - floor);
-        shares.push(share);
-    }
-    let floored: i64 = floors.iter().try_fold(0_i64, |s, f| s.checked_add(*f)).ok_or(Overflow)?;
-    let leftover = (budget.minor() - floored).max(0);
-    // Largest remainder first; `active` is in claim id order, and the sort is stable.
-    let mut ranking: Vec<usize> = (0..active.len()).collect();
-    ranking.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]));
-    let count = i64::try_from(active.len()).map_err(|_| Overflow)?.max(1);
-    // Each line gets at most one extra unit: the leftover is below the number of lines, since
-    // every share lost less than one unit to flooring (the division below guards the theory).
-    let (each, extra) = (leftover / count, leftover % count);
-    let mut payouts: Vec<(i64, Option<Decimal>)> =
-        floors.iter().zip(shares).map(|(f, s)| (f + each, Some(s))).collect();
-    for position in ranking.into_iter().take(usize::try_from(extra).unwrap_or(0)) {
-        payouts[position].0 += 1;
-    }
-    Ok(payouts)
-}
-
-/// Each gross rounded by the policy. Should rounding up ever push the total over a budget that
-/// the grosses themselves fit, every line is rounded down instead, so a budget is never exceeded.
-fn plain_payouts(
-    lines: &[(&str, Decimal)],
-    active: &[usize],
-    budget: Option<Money>,
-    currency: Currency,
-    rounding: Rounding,
-) -> Result<Vec<(i64, Option<Decimal>)>, Overflow> {
-    let round = |mode| -> Result<Vec<(i64, Option<Decimal>)>, Overflow> {
-        active
-            .iter()
-            .map(|i| Ok((minor_units(to_minor_unit(lines[*i].1, currency, mode), currency)?, None)))
-            .collect()
-    };
-    let payouts = round(rounding)?;
-    let total: i64 = payouts.iter().map(|(p, _)| *p).sum();
-    match budget {
-        Some(budget) if total > budget.minor() => round(Rounding::Down),
-        _ => Ok(payouts),
     }
 }
 

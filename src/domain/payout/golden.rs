@@ -146,18 +146,108 @@ fn a_cap_limits_the_gross() {
     assert_eq!(gross(&flat, &claim), amount("70000"));
 }
 
+fn payouts(result: &Allocation) -> Vec<i64> {
+    result.lines.iter().map(|l| l.payout_minor).collect()
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
 #[test]
-fn a_binding_budget_is_shared_to_the_won() {
-    // Grosses 400,000, 250,000 and 100,000 (750,000) share a budget of 500,000:
-    // 400000 * 500000 / 750000 = 266666.6666666667 (10 places), likewise 166666.6666666667 and
-    // 66666.6666666667. Floors 266,666 + 166,666 + 66,666 = 499,998; the 2 won left go to the
-    // largest remainders, all equal, so to the two smallest claim ids: 266,667 and 166,667.
+fn a_binding_budget_is_shared_to_the_won_by_the_published_factor() {
+    // Grosses 400,000, 250,000 and 100,000 (750,000) share a budget of 500,000. The factor is
+    // 500000 / 750000 = 0.6666666666|67 rounded down to 0.6666666666, and each share is gross *
+    // factor: 266666.66664, 166666.66665 and 66666.66666. Floors 266,666 + 166,666 + 66,666 =
+    // 499,998; the 2 won left go to the largest remainders, 0.66666 (c) and 0.66665 (b).
     let lines = [("a", Decimal::from(400_000)), ("b", Decimal::from(250_000)), ("c", Decimal::from(100_000))];
     let result = allocate(&lines, Some(krw(500_000)), krw(0), Rounding::HalfEven).unwrap();
-    assert_eq!(result.lines.iter().map(|l| l.payout_minor).collect::<Vec<_>>(), [266_667, 166_667, 66_666]);
-    assert_eq!(result.lines[0].share, Some(Decimal::from_str("266666.6666666667").unwrap()));
-    assert_eq!(result.factor, Some(Decimal::from_str("0.6666666666").unwrap()));
+    assert_eq!(result.factor, Some(dec("0.6666666666")));
+    let shares: Vec<_> = result.lines.iter().map(|l| l.share).collect();
+    assert_eq!(shares, [Some(dec("266666.66664")), Some(dec("166666.66665")), Some(dec("66666.66666"))]);
+    assert_eq!(payouts(&result), [266_666, 166_667, 66_667]);
     assert_eq!(result.total_payout_minor, 500_000);
+}
+
+#[test]
+fn rounding_alone_can_make_the_budget_bind_and_then_it_is_paid_exactly() {
+    // Three grosses of 0.5 won rounded half up would pay 1 + 1 + 1 = 3, over the budget of 2,
+    // though the grosses (1.5) fit: the budget binds with factor min(1, 2 / 1.5) = 1. Shares
+    // 0.5, floors 0, and the 2 won left go to the equal remainders in claim id order.
+    let half = dec("0.5");
+    let lines = [("c", half), ("a", half), ("b", half)];
+    let result = allocate(&lines, Some(krw(2)), krw(0), Rounding::HalfUp).unwrap();
+    assert!(result.binding);
+    assert_eq!(result.factor, Some(Decimal::ONE));
+    assert_eq!(payouts(&result), [0, 1, 1]);
+    assert_eq!(result.total_payout_minor, 2);
+    assert!(result.lines[0].closed);
+
+    // With a budget of 1 the grosses bind too: factor 1 / 1.5 = 0.6666666666, shares
+    // 0.3333333333, the one won to claim a.
+    let result = allocate(&lines, Some(krw(1)), krw(0), Rounding::HalfUp).unwrap();
+    assert_eq!(result.factor, Some(dec("0.6666666666")));
+    assert_eq!(payouts(&result), [0, 1, 0]);
+
+    // In cents: 1.005 + 2.005 + 3.005 USD rounded half up pay 6.03, over a budget of 6.02;
+    // the grosses (6.015) fit, so the factor is 1. Floors 1.00 + 2.00 + 3.00 leave 2 cents for
+    // the equal remainders (0.5 cent each): claims a and b.
+    let usd = Currency::parse("USD").unwrap();
+    let lines = [("a", dec("1.005")), ("b", dec("2.005")), ("c", dec("3.005"))];
+    let result =
+        allocate(&lines, Some(Money::from_minor(602, usd)), Money::from_minor(0, usd), Rounding::HalfUp)
+            .unwrap();
+    assert_eq!(result.factor, Some(Decimal::ONE));
+    assert_eq!(payouts(&result), [101, 201, 300]);
+}
+
+#[test]
+fn units_left_after_one_round_go_round_again_in_the_same_order() {
+    // 10^13 + (5 * 10^12 + 1) + 1 = 15,000,000,000,002 share 10^13: the factor 0.6666666666|58
+    // is rounded down to 0.6666666666, so the shares 6,666,666,666,000, 3,333,333,333,000.6666666666
+    // and 0.6666666666 floor to 9,999,999,999,000 and 1,000 won are left over: 333 rounds for
+    // every line, and the last won to the largest remainder (b and c tie at 0.6666666666: b).
+    let lines = [("a", dec("10000000000000")), ("b", dec("5000000000001")), ("c", dec("1"))];
+    let result = allocate(&lines, Some(krw(10_000_000_000_000)), krw(0), Rounding::HalfEven).unwrap();
+    assert_eq!(result.factor, Some(dec("0.6666666666")));
+    assert_eq!(payouts(&result), [6_666_666_666_333, 3_333_333_333_334, 333]);
+    assert_eq!(result.total_payout_minor, 10_000_000_000_000);
+}
+
+#[test]
+fn a_line_closed_by_the_minimum_does_not_count_towards_the_budget() {
+    // Minimum 60: the gross of 50 pays under it whatever happens and is closed; it does not
+    // count. 70 + 200 = 270 is over the budget of 260: factor 260 / 270 = 0.9629629629, shares
+    // 67.407407403 and 192.592592580, floors 67 + 192 = 259, the won left to c (0.59 > 0.41).
+    let lines = [("a", dec("50")), ("b", dec("70")), ("c", dec("200"))];
+    let result = allocate(&lines, Some(krw(260)), krw(60), Rounding::HalfEven).unwrap();
+    assert!(result.binding);
+    assert_eq!(result.factor, Some(dec("0.9629629629")));
+    assert_eq!(payouts(&result), [0, 67, 193]);
+    assert_eq!(result.total_gross, dec("270"));
+    assert!(result.lines[0].closed);
+}
+
+#[test]
+fn a_budget_that_no_longer_binds_once_small_lines_are_left_out_pays_the_rounded_grosses() {
+    // Minimum 28. 30 + 100 + 100.6 round to 231 > 210: the budget binds, factor 210 / 230.6 =
+    // 0.9106678230, shares 27.32003469, 91.06678230 and 91.6131829938, floors 27 + 91 + 91 =
+    // 209, the won left to c. Line a (27) is under the minimum and left out; 100 + 101 = 201
+    // then fits the budget, so the others are paid their grosses rounded half even.
+    let lines = [("a", dec("30")), ("b", dec("100")), ("c", dec("100.6"))];
+    let result = allocate(&lines, Some(krw(210)), krw(28), Rounding::HalfEven).unwrap();
+    assert!(!result.binding);
+    assert_eq!(result.factor, None);
+    assert_eq!(payouts(&result), [0, 100, 101]);
+    assert_eq!(result.total_payout_minor, 201);
+    assert_eq!(result.lines[0].share, Some(dec("27.32003469")));
+}
+
+#[test]
+fn amounts_beyond_exact_arithmetic_are_an_overflow_not_a_panic() {
+    let huge = Decimal::MAX;
+    assert!(allocate(&[("a", huge), ("b", huge)], Some(krw(1)), krw(0), Rounding::HalfEven).is_err());
+    assert!(allocate(&[("a", dec("100000000000000000000"))], None, krw(0), Rounding::HalfEven).is_err());
 }
 
 #[test]

@@ -111,7 +111,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
             status: if outcome.closed { "closed_no_payout" } else { "pending" }.to_owned(),
             prior_status: candidate.claim.status.clone(),
             active: true,
-            facts: serde_json::to_string(&candidate.facts).map_err(|e| ApiError::Internal(e.into()))?,
+            facts: candidate.facts.to_text(outcome).map_err(|e| ApiError::Internal(e.into()))?,
             bank_reference: None,
             failure_reason: None,
             settled_at: None,

@@ -8,7 +8,7 @@ use crate::db::claims::ClaimWindowRow;
 use crate::domain::claim_input::Evidence;
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::money::{Currency, Money};
-use crate::domain::payout::ClaimFacts;
+use crate::domain::payout::{ClaimFacts, LineOutcome};
 use crate::domain::service::ServiceSlug;
 use crate::domain::severity::Severity;
 
@@ -32,6 +32,19 @@ pub struct StoredFacts {
     pub a: Option<i64>,
     /// Overlaps: `(severity, seconds)`.
     pub w: Vec<(String, i64)>,
+    /// Set when a binding budget left the line out for `min_payout`: the round that did, whose
+    /// factor and share the line's trace shows (the batch only stores the final round).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r: Option<LeftOutRound>,
+}
+
+/// The budget round that left a line out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOutRound {
+    /// The sum of the grosses shared in that round (decimal text).
+    pub t: String,
+    /// The leftover units the line had in that round.
+    pub u: i64,
 }
 
 impl StoredFacts {
@@ -45,6 +58,21 @@ impl StoredFacts {
             f: claim.monthly_fee_minor,
             a: claim.approved_minor,
             w: windows.iter().map(|w| (w.severity.clone(), w.overlap_seconds)).collect(),
+            r: None,
+        }
+    }
+
+    /// The text stored with a line: these facts, and the budget round that left it out if any.
+    pub fn to_text(&self, outcome: &LineOutcome) -> serde_json::Result<String> {
+        match outcome.left_out {
+            None => serde_json::to_string(self),
+            Some(round) => serde_json::to_string(&StoredFacts {
+                r: Some(LeftOutRound {
+                    t: round.total_gross.normalize().to_string(),
+                    u: outcome.leftover_units,
+                }),
+                ..self.clone()
+            }),
         }
     }
 

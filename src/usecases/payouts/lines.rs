@@ -11,7 +11,8 @@ use super::{currency_of, load};
 use crate::db::batches::{self, BatchRow, LineRow};
 use crate::db::{self, DbConnection};
 use crate::domain::money::{Currency, Money};
-use crate::domain::payout::arith::{div, mul, to_minor_unit};
+use crate::domain::payout::allocate::budget_factor;
+use crate::domain::payout::arith::{minor_units, mul, to_minor_unit};
 use crate::domain::payout::trace::{Recorder, Step, Tracer, Value};
 use crate::domain::payout::{assess, Assessment};
 use crate::domain::policy::Rounding;
@@ -49,9 +50,8 @@ fn explain(policy: &StoredPolicy, batch: &BatchRow, line: &LineRow, currency: Cu
         ],
         Value::Text(&policy.row.id),
     );
-    let facts = serde_json::from_str::<StoredFacts>(&line.facts)
-        .ok()
-        .and_then(|f| f.to_claim_facts(&line.claim_id, currency));
+    let stored = serde_json::from_str::<StoredFacts>(&line.facts).ok();
+    let facts = stored.as_ref().and_then(|f| f.to_claim_facts(&line.claim_id, currency));
     let stored_gross = Decimal::from_str(&line.gross).ok();
     let gross = match facts.map(|f| assess(&policy.policy, &f, &mut trace)) {
         Some(Ok(Assessment::Gross { gross, .. })) => gross,
@@ -59,16 +59,32 @@ fn explain(policy: &StoredPolicy, batch: &BatchRow, line: &LineRow, currency: Cu
     };
     let mut verified = Some(gross) == stored_gross;
     let payout = Money::from_minor(line.payout_minor, currency).to_decimal();
-    if line.status == "closed_no_payout" || (line.status == "cancelled" && line.payout_minor == 0) {
-        let min = Money::from_minor(batch.min_payout_minor, currency).to_decimal();
-        trace.record(
-            "min_payout",
-            &[("gross", Value::Decimal(gross)), ("min_payout", Value::Decimal(min))],
-            Value::Decimal(Decimal::ZERO),
-        );
-        verified &= line.payout_minor == 0;
-    } else if batch.budget_binding {
-        verified &= budget_steps(&mut trace, batch, line, gross, payout, currency);
+    let min = Money::from_minor(batch.min_payout_minor, currency).to_decimal();
+    let share = line.share.as_deref().and_then(|s| Decimal::from_str(s).ok());
+    if let Some(round) = stored.and_then(|f| f.r) {
+        // Left out by a binding budget: the round that did it, then the minimum it missed.
+        let total = Decimal::from_str(&round.t).ok();
+        match total.and_then(|t| {
+            budget_steps(&mut trace, batch, t, gross, share, Leftover::Units(round.u), currency)
+        }) {
+            Some((amount, ok)) => {
+                min_payout_step(&mut trace, amount, min);
+                verified &= ok && amount < min && line.payout_minor == 0;
+            }
+            None => verified = false,
+        }
+    } else if batch.budget_binding && share.is_some() {
+        let total = Decimal::from_str(&batch.total_gross).ok();
+        let factor = batch.factor.as_deref().and_then(|f| Decimal::from_str(f).ok());
+        match total.and_then(|t| {
+            budget_steps(&mut trace, batch, t, gross, share, Leftover::ToPayout(line.payout_minor), currency)
+        }) {
+            Some((amount, ok)) => {
+                let shared_factor = total.and_then(|t| budget_factor(budget_of(batch, currency)?, t).ok());
+                verified &= ok && amount == payout && factor.is_some() && shared_factor == factor;
+            }
+            None => verified = false,
+        }
     } else {
         let rounding: Rounding =
             serde_json::from_value(serde_json::Value::String(batch.rounding.clone())).unwrap_or_default();
@@ -82,52 +98,85 @@ fn explain(policy: &StoredPolicy, batch: &BatchRow, line: &LineRow, currency: Cu
             ],
             Value::Decimal(rounded),
         );
-        verified &= rounded == payout;
+        if rounded < min {
+            min_payout_step(&mut trace, rounded, min);
+            verified &= line.payout_minor == 0;
+        } else {
+            verified &= rounded == payout;
+        }
     }
     trace.record("payout", &[], Value::Decimal(payout));
     (trace.steps, verified)
 }
 
-/// The share of a binding budget and its rounding (down, plus one unit for the largest
-/// remainders, which only the whole batch can rank).
+fn budget_of(batch: &BatchRow, currency: Currency) -> Option<Decimal> {
+    batch.budget_minor.map(|b| Money::from_minor(b, currency).to_decimal())
+}
+
+/// An amount under the minimum payout pays nothing.
+fn min_payout_step(trace: &mut Recorder, amount: Decimal, min: Decimal) {
+    trace.record(
+        "min_payout",
+        &[("amount", Value::Decimal(amount)), ("min_payout", Value::Decimal(min))],
+        Value::Decimal(Decimal::ZERO),
+    );
+}
+
+/// The leftover units a line received from the largest remainders, which only the whole batch
+/// can rank: stored for a line left out, read off the payout for a line paid.
+enum Leftover {
+    Units(i64),
+    ToPayout(i64),
+}
+
+/// The steps of a binding budget, from the total shared in the round to the amount: factor,
+/// share, share rounded down, and the leftover units. Returns the amount and whether the share
+/// is the stored one; `None` if unreadable.
 fn budget_steps(
     trace: &mut Recorder,
     batch: &BatchRow,
-    line: &LineRow,
+    total: Decimal,
     gross: Decimal,
-    payout: Decimal,
+    stored_share: Option<Decimal>,
+    leftover: Leftover,
     currency: Currency,
-) -> bool {
-    let (Some(budget), Ok(total)) = (batch.budget_minor, Decimal::from_str(&batch.total_gross)) else {
-        return false;
-    };
-    let budget = Money::from_minor(budget, currency).to_decimal();
-    let Ok(share) = mul(gross, budget).and_then(|product| div(product, total)) else {
-        return false;
-    };
+) -> Option<(Decimal, bool)> {
+    let budget = budget_of(batch, currency)?;
+    let factor = budget_factor(budget, total).ok()?;
+    trace.record(
+        "budget_factor",
+        &[("budget", Value::Decimal(budget)), ("total_gross", Value::Decimal(total))],
+        Value::Decimal(factor),
+    );
+    let share = mul(gross, factor).ok()?;
     trace.record(
         "budget_share",
-        &[
-            ("gross", Value::Decimal(gross)),
-            ("budget", Value::Decimal(budget)),
-            ("total_gross", Value::Decimal(total)),
-        ],
+        &[("gross", Value::Decimal(gross)), ("factor", Value::Decimal(factor))],
         Value::Decimal(share),
     );
-    let down = share.round_dp_with_strategy(currency.minor_units(), rust_decimal::RoundingStrategy::ToZero);
-    let extra = payout - down;
+    let down = to_minor_unit(share, currency, Rounding::Down);
     trace.record(
-        "largest_remainder",
-        &[
-            ("share", Value::Decimal(share)),
-            ("rounded_down", Value::Decimal(down)),
-            ("extra_units", Value::Decimal(extra)),
-        ],
-        Value::Decimal(payout),
+        "rounded_down",
+        &[("share", Value::Decimal(share)), ("minor_units", Value::Int(i64::from(currency.minor_units())))],
+        Value::Decimal(down),
     );
+    let floor = minor_units(down, currency).ok()?;
+    let units = match leftover {
+        Leftover::Units(units) => units,
+        Leftover::ToPayout(payout_minor) => payout_minor.checked_sub(floor)?,
+    };
     let unit = Money::from_minor(1, currency).to_decimal();
-    line.share.as_deref().and_then(|s| Decimal::from_str(s).ok()) == Some(share)
-        && (extra == Decimal::ZERO || extra == unit)
+    let amount = down.checked_add(unit.checked_mul(Decimal::from(units))?)?;
+    trace.record(
+        "leftover_units",
+        &[
+            ("rounded_down", Value::Decimal(down)),
+            ("remainder", Value::Decimal(share - down)),
+            ("leftover_units", Value::Int(units)),
+        ],
+        Value::Decimal(amount),
+    );
+    Some((amount, stored_share == Some(share) && units >= 0))
 }
 
 fn line_view(policy: &StoredPolicy, batch: &BatchRow, line: LineRow, currency: Currency) -> LineView {
