@@ -122,6 +122,10 @@ async fn file_once(
             state
                 .group
                 .run(move |conn, context| {
+                    // The writer never waits for a lock (see `WriteContext::lock`).
+                    if !context.lock(conn, &idempotency::lock_name(&scope, &key))? {
+                        return Err(ApiError::Busy);
+                    }
                     idempotency::replay_or_run(conn, &scope, Some(&key), &hash, |conn| {
                         render(&keys, public, &file::file(conn, context, &filer, draft)?)
                     })

@@ -59,6 +59,12 @@ pub struct Answer {
     pub replayed: bool,
 }
 
+/// The lock under which one caller's requests with one key run one at a time. A caller that
+/// must never wait (the group-commit writer) takes it first with `WriteContext::lock`.
+pub fn lock_name(scope: &str, key: &IdempotencyKey) -> String {
+    format!("idempotency:{scope}:{}", key.as_str())
+}
+
 /// Replays the stored answer for `(scope, key)`, or runs `run` and stores its answer, all in
 /// the caller's transaction. Errors are not stored: a retry of a failed request runs again.
 pub fn replay_or_run(
@@ -72,7 +78,7 @@ pub fn replay_or_run(
         let (status, body) = run(conn)?;
         return Ok(Answer { status, body, replayed: false });
     };
-    db::lock_key(conn, &format!("idempotency:{scope}:{}", key.as_str()))?;
+    db::lock_key(conn, &lock_name(scope, key))?;
     if let Some(stored) = idempotency::find(conn, scope, key.as_str())? {
         if stored.request_hash != request_hash {
             return Err(ApiError::field(
