@@ -296,10 +296,16 @@ async fn a_large_bank_file_is_recorded_in_chunks_that_each_commit_with_their_aud
         .unwrap();
     assert_eq!(settled.status(), 200);
     let summary = body(settled).await;
-    assert_eq!((summary["paid"].as_u64(), summary["batch"]["status"].as_str()), (Some(2500), Some("settled")));
+    assert_eq!(
+        (summary["paid"].as_u64(), summary["batch"]["status"].as_str()),
+        (Some(2500), Some("settled"))
+    );
     // Three chunks (1,000 rows each at most), each audited as it committed, then the summary.
-    let events = body(app.get("/api/v1/audit-events?limit=500&entity_type=payout_batch", Some(&app.finance())).await).await;
-    let actions: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let events =
+        body(app.get("/api/v1/audit-events?limit=500&entity_type=payout_batch", Some(&app.finance())).await)
+            .await;
+    let actions: Vec<&str> =
+        events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions.iter().filter(|a| **a == "payout_batch.settlement_rows").count(), 3, "{actions:?}");
     assert_eq!(actions.iter().filter(|a| **a == "payout_batch.settlement_imported").count(), 1);
     audit_is_sound(&app).await;

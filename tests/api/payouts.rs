@@ -270,7 +270,7 @@ async fn a_budget_that_binds_by_rounding_alone_pays_exactly_the_budget_and_the_t
     let mut claims = Vec::new();
     for n in 0..3 {
         let mut claim = claim_body(&incident);
-        claim["claimant"]["business_registration_number"] = json!(brn(n));
+        crate::helpers::as_business(&mut claim, n);
         claim["external_ref"] = json!(format!("r-{n}"));
         claim["claimed_amount"] = json!("1001");
         claim["evidence"] = json!({"baseline_revenue": "1001", "outage_revenue": "0"});
