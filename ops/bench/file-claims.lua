@@ -1,5 +1,6 @@
 -- wrk script: every request files a distinct, valid claim (an individual with a unique email),
--- so the service does real intake work: validation, verification, duplicate check, audit.
+-- with its own bank account, so the service does real intake work: validation, verification,
+-- duplicate check, integrity screening (a shared account would be a signal), audit.
 -- Set INCIDENT_ID and TOKEN in the environment.
 
 local incident = os.getenv("INCIDENT_ID")
@@ -19,8 +20,8 @@ function request()
 "claimant":{"kind":"individual","name":"Bench User","email":"bench-%d-%d@example.kr"},
 "loss_started_at":"2022-10-15T16:00:00+09:00","loss_ended_at":"2022-10-15T20:00:00+09:00",
 "currency":"KRW","claimed_amount":"120000",
-"payout_account":{"bank_code":"004","account_number":"123456789012","holder":"Bench User"}}]],
-    incident, thread_id or 0, counter)
+"payout_account":{"bank_code":"004","account_number":"%d%09d","holder":"Bench User"}}]],
+    incident, thread_id or 0, counter, thread_id or 0, counter)
   return wrk.format("POST", "/api/v1/claims", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,

@@ -55,6 +55,7 @@ async fn a_claim_withdrawn_or_rejected_while_a_batch_is_calculated_is_never_in_t
             change_all(&app, &filed[300..450], true),
         );
         // Under this burst the batch may also wait past the pool's timeout (503, retried later).
+        let created = batch.status() == 201;
         assert!([201, 409, 503].contains(&batch.status().as_u16()), "batch: {}", batch.status());
         let batches = batches_with_claims(&app).await;
         let in_batch = assert_no_claim_in_two_batches(&batches);
@@ -68,7 +69,7 @@ async fn a_claim_withdrawn_or_rejected_while_a_batch_is_calculated_is_never_in_t
         }
         // Claims changed before the batch read them are not in it; the rest are, all of them.
         let untouched: HashSet<&String> = filed[450..].iter().collect();
-        assert!(untouched.iter().all(|id| in_batch.contains(*id)) || batches.is_empty());
+        assert!(!created || untouched.iter().all(|id| in_batch.contains(*id)), "the batch took them all");
     }
     audit_is_sound(&app).await;
 }
