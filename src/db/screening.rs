@@ -70,13 +70,25 @@ pub fn contact_shared_with(
     Ok(references)
 }
 
-/// Claims screened for this client since `since`.
-pub fn filings_since(conn: &mut DbConnection, client_key: &str, since: NaiveDateTime) -> QueryResult<i64> {
+/// Whether this client had at least `limit` claims screened since `since`. It walks at most
+/// `limit` index entries (the `limit`-th latest filing), however many the client made: a count
+/// of all of them would grow with every filing of a busy partner.
+pub fn at_least_filings_since(
+    conn: &mut DbConnection,
+    client_key: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<bool> {
     claim_screenings::table
         .filter(claim_screenings::client_key.eq(client_key))
         .filter(claim_screenings::screened_at.ge(since))
-        .count()
-        .get_result(conn)
+        .order(claim_screenings::screened_at.desc())
+        .offset(limit.max(1) - 1)
+        .limit(1)
+        .select(claim_screenings::screened_at)
+        .first::<NaiveDateTime>(conn)
+        .optional()
+        .map(|found| found.is_some())
 }
 
 /// How many claims of the incident share this service and claimant kind, and their median

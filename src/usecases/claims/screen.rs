@@ -72,12 +72,11 @@ pub fn screen(
             _ => thresholds.velocity_per_client,
         };
         let since = Timestamp::from_utc(now.as_utc() - Duration::minutes(thresholds.velocity_minutes));
-        let recent = screening::filings_since(conn, key, since.to_db())?;
-        if recent >= limit {
+        if screening::at_least_filings_since(conn, key, since.to_db(), limit)? {
             let minutes = thresholds.velocity_minutes;
             hit(
                 SignalCode::FilingVelocity,
-                format!("{recent} earlier filings from {key} within {minutes} minutes"),
+                format!("{limit} or more filings from {key} within {minutes} minutes"),
             );
         }
     }
