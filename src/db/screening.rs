@@ -91,30 +91,27 @@ pub fn at_least_filings_since(
         .map(|found| found.is_some())
 }
 
-/// How many claims of the incident share this service and claimant kind, and their median
-/// claimed amount (minor units; the lower middle one).
-pub fn peer_median(
+/// The claimed amounts (minor units) of the latest `PEERS` claims of the incident with this
+/// service and claimant kind: the peers `amount_outlier` compares with. A bounded sample of the
+/// latest claims, so the cost does not grow with the incident.
+pub fn latest_peer_amounts(
     conn: &mut DbConnection,
     incident_id: &str,
     service: &str,
     claimant_kind: &str,
-) -> QueryResult<(i64, i64)> {
-    let peers = claims::table
+) -> QueryResult<Vec<i64>> {
+    claims::table
         .filter(claims::incident_id.eq(incident_id))
         .filter(claims::service.eq(service))
-        .filter(claims::claimant_kind.eq(claimant_kind));
-    let count: i64 = peers.count().get_result(conn)?;
-    if count == 0 {
-        return Ok((0, 0));
-    }
-    let median = peers
-        .order(claims::claimed_minor.asc())
-        .offset((count - 1) / 2)
-        .limit(1)
+        .filter(claims::claimant_kind.eq(claimant_kind))
+        .order(claims::id.desc())
+        .limit(PEERS)
         .select(claims::claimed_minor)
-        .first::<i64>(conn)?;
-    Ok((count, median))
+        .load(conn)
 }
+
+/// How many of the latest similar claims `amount_outlier` compares with.
+pub const PEERS: i64 = 1_000;
 
 /// Stores (or replaces, on amendment) a claim's screening.
 pub fn store(conn: &mut DbConnection, row: &ScreeningRow) -> QueryResult<()> {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidateEmail};
 
+use super::amendment::check_loss_period;
 use super::brn::Brn;
 use super::claimant::{ClaimantKind, EvidenceField};
 use super::interval::Interval;
@@ -11,9 +12,6 @@ use super::money::{Currency, DecimalString, Money};
 use super::service::ServiceSlug;
 use super::time::Timestamp;
 use super::validation::{Errors, FieldError};
-
-/// Longest loss period a claim may cover.
-const MAX_LOSS_DAYS: i64 = 366;
 
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -218,22 +216,7 @@ impl ClaimDraft {
         }
         let evidence = Evidence::parse(&input.evidence, currency, &mut errors);
         let loss = Interval::new(input.loss_started_at, input.loss_ended_at);
-        match loss {
-            None => errors.add("loss_ended_at", "before_start", "must be after loss_started_at"),
-            Some(period)
-                if (period.end().micros() - period.start().micros()) > MAX_LOSS_DAYS * 86_400_000_000 =>
-            {
-                errors.add(
-                    "loss_ended_at",
-                    "too_long",
-                    format!("a loss period covers at most {MAX_LOSS_DAYS} days"),
-                )
-            }
-            Some(period) if period.start() > Timestamp::now() => {
-                errors.add("loss_started_at", "in_future", "must not be in the future")
-            }
-            Some(_) => {}
-        }
+        check_loss_period(loss, Timestamp::now(), &mut errors);
         let account = parse_account(&input.payout_account, &mut errors);
         let description = input.description.as_ref().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
         let external_ref = input.external_ref.as_ref().map(|r| clean_text("external_ref", r, &mut errors));

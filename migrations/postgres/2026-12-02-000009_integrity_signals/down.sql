@@ -1,4 +1,4 @@
-DROP INDEX claims_by_peer_amount;
+DROP INDEX claims_by_peers;
 DROP INDEX claims_by_phone;
 DROP INDEX claims_by_email;
 DROP INDEX claims_by_account;

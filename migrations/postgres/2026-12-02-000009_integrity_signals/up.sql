@@ -14,4 +14,5 @@ CREATE INDEX claim_screenings_by_client ON claim_screenings (client_key, screene
 CREATE INDEX claims_by_account ON claims (account_number, bank_code);
 CREATE INDEX claims_by_email ON claims (claimant_email);
 CREATE INDEX claims_by_phone ON claims (claimant_phone);
-CREATE INDEX claims_by_peer_amount ON claims (incident_id, service, claimant_kind, claimed_minor);
+-- The latest claims of the same incident, service and kind: the peers of `amount_outlier`.
+CREATE INDEX claims_by_peers ON claims (incident_id, service, claimant_kind, id);

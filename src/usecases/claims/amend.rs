@@ -5,12 +5,12 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::file::{automatic_status, held_for_signals, service_windows, DEFAULT_CURE_DAYS};
+use super::file::{automatic_status, held_for_signals, service_windows, window_rows, DEFAULT_CURE_DAYS};
 use super::read::load_for_change;
 use super::screen::{self, Client};
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
 use crate::db::audit::{self, NewEvent};
-use crate::db::claims::{self, ClaimRow, ClaimWindowRow, TermsAmended};
+use crate::db::claims::{self, ClaimRow, TermsAmended};
 use crate::db::DbConnection;
 use crate::domain::amendment::{AmendInput, LossTerms};
 use crate::domain::claim::{reason, ClaimStatus};
@@ -123,16 +123,7 @@ pub fn amend(
         row.cure_deadline
             .unwrap_or_else(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db())
     });
-    let windows: Vec<ClaimWindowRow> = verification
-        .overlaps
-        .iter()
-        .map(|o| ClaimWindowRow {
-            claim_id: row.id.clone(),
-            window_id: o.window_id.clone(),
-            severity: o.severity.as_str().to_owned(),
-            overlap_seconds: o.seconds,
-        })
-        .collect();
+    let windows = window_rows(&row.id, &verification);
     let amended = TermsAmended {
         loss_started_at: terms.loss.start().to_db(),
         loss_ended_at: terms.loss.end().to_db(),

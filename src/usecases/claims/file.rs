@@ -233,16 +233,7 @@ pub fn file(
         number,
         now,
     );
-    let window_rows: Vec<ClaimWindowRow> = verification
-        .overlaps
-        .iter()
-        .map(|o| ClaimWindowRow {
-            claim_id: row.id.clone(),
-            window_id: o.window_id.clone(),
-            severity: o.severity.as_str().to_owned(),
-            overlap_seconds: o.seconds,
-        })
-        .collect();
+    let window_rows = window_rows(&row.id, &verification);
     // Peers change little within one transaction: they are counted once per group.
     let peers_key = format!("peers:{incident_id}:{}:{}", row.service, row.claimant_kind);
     let peers = context.memo(peers_key, || screen::peers_of(conn, &row))?;
@@ -289,6 +280,20 @@ fn duplicate(filer: &Filer, draft: &ClaimDraft, existing: claims::ExistingClaim)
         existing_id: None,
         existing_reference: None,
     }
+}
+
+/// The stored overlaps of a claim with the outage windows it was verified against.
+pub fn window_rows(claim_id: &str, verification: &Verification) -> Vec<ClaimWindowRow> {
+    verification
+        .overlaps
+        .iter()
+        .map(|o| ClaimWindowRow {
+            claim_id: claim_id.to_owned(),
+            window_id: o.window_id.clone(),
+            severity: o.severity.as_str().to_owned(),
+            overlap_seconds: o.seconds,
+        })
+        .collect()
 }
 
 /// The outage windows of one service of an incident, as verification reads them.

@@ -102,9 +102,15 @@ pub fn screen(
     Ok(found)
 }
 
-/// The count and median of the claim's peers.
+/// The count and median (the lower middle one) of the claim's peers: the latest similar
+/// claims (see `screening::PEERS`).
 pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, ApiError> {
-    Ok(screening::peer_median(conn, &claim.incident_id, &claim.service, &claim.claimant_kind)?)
+    let mut amounts =
+        screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, &claim.claimant_kind)?;
+    amounts.sort_unstable();
+    let count = i64::try_from(amounts.len()).unwrap_or(i64::MAX);
+    let median = amounts.get(amounts.len().saturating_sub(1) / 2).copied().unwrap_or(0);
+    Ok((count, median))
 }
 
 /// Stores what screening found, after the claim itself.
