@@ -51,6 +51,7 @@ async fn lookup_failure(browser: &Browser) -> String {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn a_claim_filed_through_the_form_gets_a_reference_and_exists_in_the_api() {
     let app = spawn_app().await;
     let browser = Browser::start(Locale::Korean).await;
@@ -82,6 +83,7 @@ async fn a_claim_filed_through_the_form_gets_a_reference_and_exists_in_the_api()
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn a_wrong_check_digit_is_caught_in_the_browser_before_anything_is_sent() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;
@@ -117,6 +119,7 @@ async fn a_wrong_check_digit_is_caught_in_the_browser_before_anything_is_sent() 
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn an_error_found_by_the_server_is_shown_beside_its_field() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;
@@ -144,6 +147,7 @@ async fn an_error_found_by_the_server_is_shown_beside_its_field() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn the_form_is_korean_by_default_and_english_with_lang_en() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;
@@ -198,6 +202,7 @@ async fn the_form_is_korean_by_default_and_english_with_lang_en() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn the_status_page_shows_a_claim_filed_through_the_form() {
     let app = spawn_app().await;
     let browser = Browser::start(Locale::Korean).await;

@@ -305,6 +305,7 @@ async fn the_export_link_gives_the_same_file_as_the_api() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn a_second_finance_user_approves_a_batch_in_the_browser() {
     let app = spawn_app().await;
     let (_, batch) = calculated_batch(&app).await;
