@@ -2,8 +2,6 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::role::Role;
-use crate::http::auth::Authenticated;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
@@ -11,10 +9,8 @@ use crate::usecases::audit::{self, AuditQuery};
 
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Authenticated,
     ValidQuery(query): ValidQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin, Role::Finance])?;
     let page = state.read(move |conn| audit::list(conn, query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }

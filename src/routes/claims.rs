@@ -6,7 +6,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::auth::JwtKeys;
 use crate::domain::amendment::AmendInput;
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
-use crate::domain::role::Role;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
@@ -144,41 +143,40 @@ async fn file_once(
 
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     ValidQuery(query): ValidQuery<ClaimQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = auth.0;
     let page = state.read(move |conn| read::list(conn, &actor, query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
 pub async fn get(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (actor, id) = (auth.0, parse_id(&path)?);
+    let id = parse_id(&path)?;
     let claim = state.read(move |conn| read::get(conn, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 
 pub async fn withdraw(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (actor, id) = (auth.0, parse_id(&path)?);
+    let id = parse_id(&path)?;
     let claim = state.write(move |conn| lifecycle::withdraw(conn, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 
 pub async fn amend(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
     ValidJson(input): ValidJson<AmendInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (actor, id) = (auth.0, parse_id(&path)?);
+    let id = parse_id(&path)?;
     let thresholds = state.config.screening;
     let claim = state.write(move |conn| amend::amend(conn, &actor, thresholds, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
@@ -186,11 +184,10 @@ pub async fn amend(
 
 pub async fn review(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
     ValidJson(input): ValidJson<ReviewInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = auth.require(&[Role::Finance])?;
     let id = parse_id(&path)?;
     let claim = state.write(move |conn| lifecycle::review(conn, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
@@ -198,11 +195,11 @@ pub async fn review(
 
 pub async fn documents(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
     ValidJson(input): ValidJson<DocumentsInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (actor, id) = (auth.0, parse_id(&path)?);
+    let id = parse_id(&path)?;
     let claim = state.write(move |conn| lifecycle::documents(conn, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
