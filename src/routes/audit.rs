@@ -2,10 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::http::dto::AuditQuery;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::usecases::audit::{self, AuditQuery};
+use crate::usecases::audit;
 
 pub async fn list(
     state: web::Data<AppState>,

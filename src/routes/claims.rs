@@ -3,17 +3,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::domain::amendment::AmendInput;
-use crate::domain::claim_input::NewClaimInput;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
+use crate::http::dto::{AmendInput, ClaimQuery, DocumentsInput, NewClaimInput, ReviewInput};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::claims::amend;
 use crate::usecases::claims::file::Filer;
 use crate::usecases::claims::filing::{self, Filing};
-use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
-use crate::usecases::claims::read::{self, ClaimQuery};
+use crate::usecases::claims::lifecycle;
+use crate::usecases::claims::read;
 use crate::usecases::idempotency::{self, IdempotencyKey};
 use crate::usecases::parse_id;
 

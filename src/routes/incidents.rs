@@ -3,12 +3,13 @@
 use actix_web::{web, HttpResponse};
 
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
+use crate::http::dto::{NewIncidentInput, PageQuery};
 use crate::http::extract::{ValidJson, ValidQuery};
-use crate::http::page::{PageQuery, PageRequest};
+use crate::http::page::PageRequest;
 use crate::http::query::IdParam;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::usecases::incidents::{self, NewIncidentInput};
+use crate::usecases::incidents;
 use crate::usecases::parse_id;
 
 pub async fn create(

@@ -3,14 +3,14 @@
 use actix_web::{web, HttpResponse};
 
 use crate::http::auth::Authenticated;
-use crate::http::dto::{BatchQuery, ExportQuery};
+use crate::http::dto::{BatchQuery, ExportQuery, NewBatchInput, PageQuery, SeqParam};
 use crate::http::extract::{ValidJson, ValidQuery};
-use crate::http::page::{PageQuery, PageRequest};
-use crate::http::query::{IdParam, SeqParam};
+use crate::http::page::PageRequest;
+use crate::http::query::IdParam;
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::parse_id;
-use crate::usecases::payouts::create::{self, NewBatchInput};
+use crate::usecases::payouts::create;
 use crate::usecases::payouts::{self, decide, export_file, lines, listing, settle};
 
 pub async fn create(

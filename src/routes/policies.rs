@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::policy::PolicyInput;
 use crate::http::auth::Authenticated;
+use crate::http::dto::PolicyInput;
 use crate::http::extract::ValidJson;
 use crate::http::state::AppState;
 use crate::http::ApiError;

@@ -3,11 +3,12 @@
 use actix_web::{web, HttpResponse};
 
 use crate::http::auth::Authenticated;
+use crate::http::dto::NewWindowInput;
 use crate::http::extract::ValidJson;
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::parse_id;
-use crate::usecases::windows::{self, NewWindowInput};
+use crate::usecases::windows;
 
 pub async fn create(
     state: web::Data<AppState>,
