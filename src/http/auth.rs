@@ -177,7 +177,27 @@ impl FromRequest for MaybeAuthenticated {
 
 #[cfg(test)]
 mod tests {
-    use super::bearer_token;
+    use super::{bearer_token, Access, Caller};
+    use crate::domain::role::Role;
+
+    #[test]
+    fn a_status_token_is_admitted_only_where_the_access_says_so() {
+        const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
+        assert!(Access::RolesOrStatusToken(CLAIMANTS).admits(Caller::StatusToken));
+        assert!(!Access::Roles(CLAIMANTS).admits(Caller::StatusToken));
+        assert!(!Access::PublicOr(CLAIMANTS).admits(Caller::StatusToken));
+        assert!(Access::Public.admits(Caller::StatusToken));
+    }
+
+    #[test]
+    fn roles_outside_the_list_and_anonymous_callers_are_refused_where_a_token_is_needed() {
+        const FINANCE: &[Role] = &[Role::Finance];
+        assert!(Access::Roles(FINANCE).admits(Caller::Role(Role::Finance)));
+        assert!(!Access::Roles(FINANCE).admits(Caller::Role(Role::Admin)));
+        assert!(!Access::Roles(FINANCE).admits(Caller::Anonymous));
+        assert!(Access::PublicOr(FINANCE).admits(Caller::Anonymous));
+        assert!(!Access::PublicOr(FINANCE).admits(Caller::Role(Role::Partner)));
+    }
 
     #[test]
     fn the_bearer_scheme_is_matched_in_any_case() {

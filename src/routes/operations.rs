@@ -385,3 +385,23 @@ pub const OPERATIONS: &[Operation] = &[
         )
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::OPERATIONS;
+
+    #[test]
+    fn every_operation_has_its_own_id_and_its_own_method_and_path() {
+        for (i, a) in OPERATIONS.iter().enumerate() {
+            for b in &OPERATIONS[i + 1..] {
+                assert_ne!(a.id, b.id);
+                assert!(
+                    (a.method, a.path) != (b.method, b.path),
+                    "{} {} is declared twice",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
+}
