@@ -12,7 +12,7 @@
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
 use actix_web::http::{Method, StatusCode};
-use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder};
+use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route};
 
 use super::error::Problem;
 
@@ -55,13 +55,19 @@ impl Endpoint {
         self.method(Method::POST, "POST", handler)
     }
 
-    fn method<F, Args>(mut self, method: Method, name: &'static str, handler: F) -> Endpoint
+    fn method<F, Args>(self, method: Method, name: &'static str, handler: F) -> Endpoint
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.resource = self.resource.route(web::method(method).to(handler));
+        self.route(method.clone(), name, web::method(method).to(handler))
+    }
+
+    /// Adds a route built elsewhere (an operation of the registry, behind its access guard)
+    /// for `method`, named `name` in `Allow`.
+    pub fn route(mut self, method: Method, name: &'static str, route: Route) -> Endpoint {
+        self.resource = self.resource.route(route.method(method));
         self.allow.push(name);
         self
     }

@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod client_ip;
+pub mod dto;
 pub mod endpoint;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod metrics;
 pub mod page;

@@ -2,19 +2,16 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::role::Role;
-use crate::http::auth::Authenticated;
+use crate::http::dto::AuditQuery;
 use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::usecases::audit::{self, AuditQuery};
+use crate::usecases::audit;
 
 pub async fn list(
     state: web::Data<AppState>,
-    auth: Authenticated,
     ValidQuery(query): ValidQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin, Role::Finance])?;
     let page = state.read(move |conn| audit::list(conn, query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }

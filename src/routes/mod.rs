@@ -1,4 +1,6 @@
-//! HTTP routes: thin handlers that extract, authorize, call one use case and answer.
+//! HTTP routes: thin handlers that extract, call one use case and answer. Who may call them is
+//! not theirs to say: [`operations`] declares it, and [`configure`] registers every operation
+//! with its handler behind that operation's access guard.
 
 pub mod audit;
 pub mod bulk;
@@ -7,54 +9,57 @@ pub mod health;
 pub mod incidents;
 pub mod metrics;
 pub mod openapi;
+pub mod operations;
 pub mod payouts;
 pub mod policies;
+mod router;
 pub mod windows;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::http::endpoint::endpoint;
+use router::Router;
 
-/// Registers every route of the service.
+/// Registers every route of the service: the pages, then each operation of the registry.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Every path is an endpoint, so a wrong method answers 405 with `Allow` rather than 404.
     cfg.configure(crate::web::configure);
-    cfg.service(endpoint("/healthz").get(health::healthz))
-        .service(endpoint("/readyz").get(health::readyz))
-        .service(endpoint("/metrics").get(metrics::metrics))
-        .service(
-            web::scope("/api/v1")
-                .service(endpoint("/openapi.json").get(openapi::document))
-                .service(endpoint("/incidents").get(incidents::list).post(incidents::create))
-                .service(endpoint("/incidents/{id}").get(incidents::get))
-                .service(endpoint("/incidents/{id}/summary").get(incidents::summary))
-                .service(endpoint("/incidents/{id}/windows").get(windows::list).post(windows::create))
-                .service(endpoint("/incidents/{id}/policies").get(policies::list).post(policies::create))
-                .service(endpoint("/policies/{id}").get(policies::get))
-                .service(endpoint("/claims").get(claims::list).post(claims::create))
-                .service(endpoint("/claims/{id}").get(claims::get))
-                .service(endpoint("/claims/{id}/withdraw").post(claims::withdraw))
-                .service(endpoint("/claims/{id}/amend").post(claims::amend))
-                .service(endpoint("/claims/{id}/review").post(claims::review))
-                .service(endpoint("/claims/{id}/documents").post(claims::documents))
-                .service(endpoint("/payout-batches").get(payouts::list).post(payouts::create))
-                .service(endpoint("/payout-batches/{id}").get(payouts::get))
-                .service(endpoint("/payout-batches/{id}/lines").get(payouts::lines))
-                .service(endpoint("/payout-batches/{id}/lines/{claim_id}").get(payouts::line))
-                .service(endpoint("/payout-batches/{id}/approve").post(payouts::approve))
-                .service(endpoint("/payout-batches/{id}/cancel").post(payouts::cancel))
-                .service(
-                    endpoint("/payout-batches/{id}/export.csv")
-                        .head(payouts::export_head)
-                        .get(payouts::export),
-                )
-                .service(endpoint("/payout-batches/{id}/settlements").post(payouts::settlements))
-                .service(endpoint("/audit-events").get(audit::list))
-                .service(endpoint("/bulk-uploads").post(bulk::create))
-                .service(endpoint("/bulk-uploads/{id}").get(bulk::get))
-                .service(endpoint("/bulk-uploads/{id}/errors.csv").get(bulk::errors)),
-        );
+    Router::default()
+        .to("healthz", health::healthz)
+        .to("readyz", health::readyz)
+        .to("metrics", metrics::metrics)
+        .to("openapi", openapi::document)
+        .to("listIncidents", incidents::list)
+        .to("createIncident", incidents::create)
+        .to("getIncident", incidents::get)
+        .to("getIncidentSummary", incidents::summary)
+        .to("listWindows", windows::list)
+        .to("createWindow", windows::create)
+        .to("listPolicies", policies::list)
+        .to("createPolicy", policies::create)
+        .to("getPolicy", policies::get)
+        .to("listClaims", claims::list)
+        .to("fileClaim", claims::create)
+        .to("getClaim", claims::get)
+        .to("withdrawClaim", claims::withdraw)
+        .to("amendClaim", claims::amend)
+        .to("reviewClaim", claims::review)
+        .to("sendClaimDocuments", claims::documents)
+        .to("createPayoutBatch", payouts::create)
+        .to("listPayoutBatches", payouts::list)
+        .to("getPayoutBatch", payouts::get)
+        .to("listPayoutLines", payouts::lines)
+        .to("getPayoutLine", payouts::line)
+        .to("approvePayoutBatch", payouts::approve)
+        .to("cancelPayoutBatch", payouts::cancel)
+        // The export records an audit event, so HEAD has its own handler, which records none.
+        .head("exportPayoutBatch", payouts::export_head)
+        .to("exportPayoutBatch", payouts::export)
+        .to("settlePayoutBatch", payouts::settlements)
+        .to("listAuditEvents", audit::list)
+        .to("createBulkUpload", bulk::create)
+        .to("getBulkUpload", bulk::get)
+        .to("getBulkUploadErrors", bulk::errors)
+        .register(cfg);
 }
 
 /// `201 Created` with the new resource and its location.

@@ -2,9 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::policy::PolicyInput;
-use crate::domain::role::Role;
 use crate::http::auth::Authenticated;
+use crate::http::dto::PolicyInput;
 use crate::http::extract::ValidJson;
 use crate::http::state::AppState;
 use crate::http::ApiError;
@@ -13,33 +12,22 @@ use crate::usecases::policies;
 
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
     ValidJson(input): ValidJson<PolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = auth.require(&[Role::Admin])?;
     let incident_id = parse_id(&path)?;
     let view = state.write(move |conn| policies::create(conn, &actor, &incident_id, input)).await?;
     Ok(super::created(format!("/api/v1/policies/{}", view.id), &view))
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin, Role::Finance])?;
+pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let incident_id = parse_id(&path)?;
     let items = state.read(move |conn| policies::list(conn, &incident_id)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
 }
 
-pub async fn get(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin, Role::Finance])?;
+pub async fn get(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let view = state.read(move |conn| policies::get(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(view))

@@ -2,21 +2,20 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::role::Role;
 use crate::http::auth::Authenticated;
+use crate::http::dto::NewWindowInput;
 use crate::http::extract::ValidJson;
 use crate::http::state::AppState;
 use crate::http::ApiError;
 use crate::usecases::parse_id;
-use crate::usecases::windows::{self, NewWindowInput};
+use crate::usecases::windows;
 
 pub async fn create(
     state: web::Data<AppState>,
-    auth: Authenticated,
+    Authenticated(actor): Authenticated,
     path: web::Path<String>,
     ValidJson(input): ValidJson<NewWindowInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = auth.require(&[Role::Admin])?;
     let incident_id = parse_id(&path)?;
     let view = state.write(move |conn| windows::create(conn, &actor, &incident_id, input)).await?;
     Ok(super::created(format!("/api/v1/incidents/{}/windows", view.incident_id), &view))
@@ -25,7 +24,7 @@ pub async fn create(
 /// Any signed-in role may read the recorded outage windows (they are public status data).
 pub async fn list(
     state: web::Data<AppState>,
-    _auth: Authenticated,
+    _: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let incident_id = parse_id(&path)?;

@@ -4,6 +4,7 @@
 //! database. SQLite by default; `TEST_DATABASE_URL=postgres://...` runs the same tests on
 //! PostgreSQL, each in a database it creates and drops.
 
+mod access;
 mod audit;
 mod auth;
 mod browser;

@@ -4,8 +4,10 @@
 pub mod create;
 pub mod decide;
 pub mod export;
+pub mod export_file;
 pub mod facts;
 pub mod lines;
+pub mod listing;
 pub mod settle;
 
 use serde::Serialize;

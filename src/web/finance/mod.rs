@@ -20,14 +20,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::i18n::Lang;
-use crate::http::auth::Authenticated;
 use crate::http::endpoint::endpoint;
-use crate::http::extract::ValidQuery;
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::routes::payouts::{export as api_export, export_head as api_export_head, ExportQuery};
 use crate::usecases::parse_id;
-use crate::usecases::payouts::{decide, load as load_batch};
+use crate::usecases::payouts::{decide, export_file, load as load_batch};
 
 /// Mounts the page and its actions.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -162,12 +159,12 @@ async fn export(
         return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
-    let query = ValidQuery(ExportQuery { bom: Some(bom) });
-    match api_export(state, Authenticated(actor), path, query).await {
+    let id = parse_id(&path)?;
+    match state.write(move |conn| export_file::record(conn, &actor, &id, bom)).await {
         Err(ApiError::Conflict { .. }) => {
             Ok(see_other(&links::finance_url(None, Some("not_exportable"), lang)))
         }
-        answer => answer,
+        summary => crate::http::export::file(state, &summary?, bom),
     }
 }
 
@@ -177,7 +174,7 @@ async fn export_head(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(actor) = session::actor(&req, &state).await? else {
+    let Some(_signed_in) = session::actor(&req, &state).await? else {
         return Ok(see_other(&links::finance_url(
             None,
             Some("expired"),
@@ -185,5 +182,7 @@ async fn export_head(
         )));
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
-    api_export_head(state, Authenticated(actor), path, ValidQuery(ExportQuery { bom: Some(bom) })).await
+    let id = parse_id(&path)?;
+    let summary = state.read(move |conn| export_file::inspect(conn, &id, bom)).await?;
+    Ok(crate::http::export::headers(&summary).finish())
 }

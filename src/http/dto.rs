@@ -1,0 +1,56 @@
+//! The API's request and response types, in one place: every body, query string and answer an
+//! operation of the registry (`crate::routes::operations`) declares is named here.
+//!
+//! The query strings only the HTTP edge parses are defined here; the bodies and views the use
+//! cases take and return are defined beside the rules that check them and re-exported here, so a
+//! reader (and the OpenAPI document) finds the whole surface of the API in this module.
+
+use serde::Deserialize;
+
+use crate::http::query::IdParam;
+
+pub use crate::domain::amendment::AmendInput;
+pub use crate::domain::claim_input::NewClaimInput;
+pub use crate::domain::policy::PolicyInput;
+pub use crate::http::page::{Page, PageQuery};
+pub use crate::http::query::SeqParam;
+pub use crate::usecases::audit::{AuditEventView, AuditQuery};
+pub use crate::usecases::bulk::row::BulkRow;
+pub use crate::usecases::bulk::BulkUploadView;
+pub use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
+pub use crate::usecases::claims::read::ClaimQuery;
+pub use crate::usecases::claims::ClaimView;
+pub use crate::usecases::incidents::{IncidentView, NewIncidentInput};
+pub use crate::usecases::payouts::create::NewBatchInput;
+pub use crate::usecases::payouts::lines::LineView;
+pub use crate::usecases::payouts::settle::SettlementSummary;
+pub use crate::usecases::payouts::BatchView;
+pub use crate::usecases::policies::PolicyView;
+pub use crate::usecases::reports::Summary;
+pub use crate::usecases::windows::{NewWindowInput, WindowView};
+
+/// Query of `GET /payout-batches`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchQuery {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::http::page::limit_schema")]
+    pub limit: Option<u32>,
+    pub cursor: Option<IdParam>,
+    pub incident_id: Option<IdParam>,
+}
+
+/// Query of `GET /payout-batches/{id}/export.csv`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// Adds a UTF-8 byte order mark for spreadsheet software.
+    pub bom: Option<bool>,
+}
+
+/// Query of `POST /bulk-uploads`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    pub incident_id: IdParam,
+}

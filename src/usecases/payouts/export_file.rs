@@ -1,0 +1,52 @@
+//! Exporting a batch's bank payment file: the checks, the audit event that records the export,
+//! and the file page by page (SPEC 6). The API and the finance page both export through here,
+//! so the file and its record are the same whichever way it leaves.
+
+use super::export::{self, ExportSummary};
+use crate::db::DbConnection;
+use crate::domain::money::Currency;
+use crate::domain::role::Actor;
+use crate::http::ApiError;
+
+/// The checks and the numbers of an export, without recording it: what HEAD answers.
+pub fn inspect(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, ApiError> {
+    export::summarize(conn, batch_id, bom)
+}
+
+/// The checks and the numbers of an export, recorded as `payout_batch.exported` in the same
+/// transaction: once this returns, the file may leave.
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    batch_id: &str,
+    bom: bool,
+) -> Result<ExportSummary, ApiError> {
+    let summary = export::summarize(conn, batch_id, bom)?;
+    let event = crate::db::audit::NewEvent {
+        action: "payout_batch.exported",
+        entity_type: "payout_batch",
+        entity_id: batch_id.to_owned(),
+        details: serde_json::json!({
+            "line_count": summary.line_count, "total_minor": summary.total.minor(),
+            "sha256": summary.sha256, "bom": bom,
+        }),
+    };
+    crate::db::audit::append(conn, &actor.audit_name(), &[event])?;
+    Ok(summary)
+}
+
+/// The currency the file is written in.
+pub fn currency(summary: &ExportSummary) -> Result<Currency, ApiError> {
+    super::currency_of(&summary.batch)
+}
+
+/// The lines after line number `after`, as CSV, with the last line number: `None` past the end.
+pub fn page(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    after: i64,
+    currency: Currency,
+) -> Result<Option<(Vec<u8>, i64)>, ApiError> {
+    let rows = crate::db::batches::export_page(conn, batch_id, after, export::PAGE)?;
+    Ok(rows.last().map(|last| (export::render(&rows, batch_id, currency), last.line_no)))
+}
