@@ -17,7 +17,7 @@ use crate::usecases::claims::lifecycle::{self, DocumentsInput, ReviewInput};
 use crate::usecases::claims::read::{self, ClaimQuery};
 use crate::usecases::claims::view;
 use crate::usecases::idempotency::{self, IdempotencyKey};
-use crate::usecases::parse_id;
+use crate::usecases::{self, parse_id};
 
 /// The `Idempotency-Key` header, when sent.
 pub fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError> {
@@ -26,7 +26,7 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiE
         .map(|v| {
             v.to_str()
                 .map_err(|_| ApiError::field(idempotency::HEADER, "invalid_idempotency_key", "must be ASCII"))
-                .and_then(IdempotencyKey::parse)
+                .and_then(|key| IdempotencyKey::parse(key).map_err(ApiError::from))
         })
         .transpose()
 }
@@ -45,12 +45,16 @@ pub fn answer(answer: idempotency::Answer, location: Option<String>) -> HttpResp
 }
 
 /// The answer to a filing: the claim, and for public filings a token that reads it.
-fn render(keys: &JwtKeys, public: bool, filed: &FiledClaim) -> Result<(u16, serde_json::Value), ApiError> {
+fn render(
+    keys: &JwtKeys,
+    public: bool,
+    filed: &FiledClaim,
+) -> Result<(u16, serde_json::Value), usecases::Error> {
     let mut claim = view(&filed.row, &filed.windows, false);
     if public {
-        claim.status_token = Some(keys.mint_status_token(&claim.id).map_err(ApiError::Internal)?);
+        claim.status_token = Some(keys.mint_status_token(&claim.id).map_err(usecases::Error::Internal)?);
     }
-    Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
+    Ok((201, serde_json::to_value(claim).map_err(|e| usecases::Error::Internal(e.into()))?))
 }
 
 /// `POST /claims`: claimants for themselves, partners for members, or anyone through the
@@ -124,13 +128,14 @@ async fn file_once(
                 .run(move |conn, context| {
                     // The writer never waits for a lock (see `WriteContext::lock`).
                     if !context.lock(conn, &idempotency::lock_name(&scope, &key))? {
-                        return Err(ApiError::Busy);
+                        return Err(usecases::Error::Busy);
                     }
                     idempotency::replay_or_run(conn, &scope, Some(&key), &hash, |conn| {
                         render(&keys, public, &file::file(conn, context, &filer, draft)?)
                     })
                 })
                 .await
+                .map_err(ApiError::from)
         }
         // Otherwise the writer only files; the answer is rendered here, off the writer thread.
         None => {
