@@ -8,7 +8,6 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 
-use diesel::Connection;
 use tokio::sync::oneshot;
 
 use super::context::WriteContext;
@@ -66,13 +65,8 @@ where
 {
     fn run(self: Box<Self>, conn: &mut DbConnection, context: &mut WriteContext) -> Box<dyn Pending> {
         let TypedJob { work, reply } = *self;
-        // A nested transaction is a savepoint: a failing request undoes only its own work,
-        // and its audit events are dropped with it.
-        let mark = context.mark();
-        let outcome = conn.transaction(|conn| work(conn, context));
-        if outcome.is_err() {
-            context.rollback_to(mark);
-        }
+        // A failing request undoes only its own work, and its audit events are dropped with it.
+        let outcome = context.savepoint(conn, work);
         Box::new(TypedPending { outcome, reply })
     }
 

@@ -3,7 +3,6 @@
 //! and advances the upload's `next_row` and counters, so a chunk is filed whole or not at all
 //! and a resumed upload starts exactly where the last committed chunk ended.
 
-use diesel::Connection;
 use serde_json::json;
 
 use super::decode::Format;
@@ -112,7 +111,7 @@ fn file_chunk(
     let Some(last) = rows.last().map(|r| r.number) else {
         return Ok(upload.next_row);
     };
-    db::write_tx(conn, |conn| {
+    db::write_tx_with_context(conn, |conn, context| {
         db::lock_key(conn, &format!("bulk_upload:{}", upload.id))?;
         let stored = current(conn, &upload.id)?;
         if last < stored.next_row {
@@ -130,7 +129,6 @@ fn file_chunk(
             },
             errors: Vec::new(),
         };
-        let mut context = WriteContext::default();
         let drafts: Vec<(i64, Result<ClaimDraft, Vec<FieldError>>)> = rows
             .into_iter()
             .filter(|r| r.number >= first)
@@ -138,13 +136,12 @@ fn file_chunk(
             .collect();
         lock_claimants(conn, &drafts)?;
         for (number, draft) in drafts {
-            let outcome = file_row(conn, &mut context, filer, draft)?;
+            let outcome = file_row(conn, context, filer, draft)?;
             tally.record(&upload.id, number, outcome);
         }
         bulk::insert_errors(conn, &tally.errors)?;
         bulk::advance(conn, &upload.id, &tally.progress)?;
         context.audit(&filer.audit_name, chunk_event(&upload.id, first, &stored, &tally.progress));
-        context.flush(conn)?;
         Ok(last + 1)
     })
 }
@@ -215,12 +212,10 @@ fn file_row(
     } else {
         "email"
     };
-    let mark = context.mark();
     // A savepoint: a row that fails leaves nothing behind, and the chunk goes on.
-    let Err(error) = conn.transaction(|conn| file::file(conn, context, filer, draft)) else {
+    let Err(error) = context.savepoint(conn, |conn, context| file::file(conn, context, filer, draft)) else {
         return Ok(Outcome::Filed);
     };
-    context.rollback_to(mark);
     match error {
         Error::Invalid(errors) => Ok(Outcome::Rejected(errors)),
         // The partner's own external_ref names a claim without a reference; a claimant's

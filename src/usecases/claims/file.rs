@@ -158,7 +158,8 @@ fn opening_status(
 }
 
 /// Files one claim in the caller's transaction; its audit event goes to `context`, which the
-/// caller flushes before commit. Incident, windows and policy are read once per transaction.
+/// transaction helper appends before commit. Incident, windows and policy are read once per
+/// transaction.
 pub fn file(
     conn: &mut DbConnection,
     context: &mut WriteContext,
