@@ -168,45 +168,10 @@ pub fn file(
 ) -> Result<FiledClaim, Error> {
     let now = Timestamp::now();
     let incident_id = draft.incident_id.clone();
-    let incident =
-        context.memo(format!("incident:{incident_id}"), || incidents::load(conn, &incident_id).map(Arc::new));
-    let incident = match incident {
-        Err(Error::NotFound) => {
-            return Err(Error::field("incident_id", "unknown_incident", "no such incident"));
-        }
-        other => other?,
-    };
-    if !incident.claims_open_at(now) {
-        return Err(Error::field("incident_id", "claims_closed", "this incident is not taking claims now"));
-    }
-    if draft.claimed.currency() != incident.currency {
-        return Err(Error::field(
-            "currency",
-            "currency_mismatch",
-            format!("claims for this incident are paid in {}", incident.currency),
-        ));
-    }
+    let incident = open_incident(conn, context, &draft, now)?;
     let service = draft.service.as_str();
     let identity = draft.claimant.identity_key();
-    // Two filings of one claimant for one service are decided one after the other, on every
-    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
-    if !context.lock(conn, &claimant_lock_key(&incident.row.id, service, &identity))? {
-        return Err(Error::Busy);
-    }
-    if let Some(external_ref) = &draft.external_ref {
-        if let Some(existing) =
-            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
-        {
-            // The same filer's own reference: it may read that claim.
-            return Err(Error::conflict(
-                ConflictKind::ExternalRefUsed { existing_id: existing },
-                format!("external_ref {external_ref:?} was already used for another claim"),
-            ));
-        }
-    }
-    if let Some(existing) = claims::find_live_claim_of_identity(conn, &incident.row.id, service, &identity)? {
-        return Err(duplicate(filer, &draft, existing));
-    }
+    refuse_second_filing(conn, context, filer, &draft, &incident.row.id, &identity)?;
     let windows = context.memo(format!("windows:{incident_id}:{service}"), || {
         service_windows(conn, &incident_id, service).map(Arc::new)
     })?;
@@ -242,6 +207,68 @@ pub fn file(
     screen::record(conn, &row.id, &filer.client, &signals, now)?;
     context.audit(&filer.audit_name, filed_event(&row, &signals));
     Ok(FiledClaim { row, windows: window_rows })
+}
+
+/// The incident a claim is filed for, if it takes this claim now.
+fn open_incident(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    draft: &ClaimDraft,
+    now: Timestamp,
+) -> Result<Arc<Incident>, Error> {
+    let incident_id = &draft.incident_id;
+    let incident =
+        context.memo(format!("incident:{incident_id}"), || incidents::load(conn, incident_id).map(Arc::new));
+    let incident = match incident {
+        Err(Error::NotFound) => {
+            return Err(Error::field("incident_id", "unknown_incident", "no such incident"));
+        }
+        other => other?,
+    };
+    if !incident.claims_open_at(now) {
+        return Err(Error::field("incident_id", "claims_closed", "this incident is not taking claims now"));
+    }
+    if draft.claimed.currency() != incident.currency {
+        return Err(Error::field(
+            "currency",
+            "currency_mismatch",
+            format!("claims for this incident are paid in {}", incident.currency),
+        ));
+    }
+    Ok(incident)
+}
+
+/// Takes the claimant's lock, then refuses a reused `external_ref` and a second live claim of
+/// the same claimant for the same service (SPEC 5).
+fn refuse_second_filing(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    filer: &Filer,
+    draft: &ClaimDraft,
+    incident_id: &str,
+    identity: &str,
+) -> Result<(), Error> {
+    let service = draft.service.as_str();
+    // Two filings of one claimant for one service are decided one after the other, on every
+    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
+    if !context.lock(conn, &claimant_lock_key(incident_id, service, identity))? {
+        return Err(Error::Busy);
+    }
+    if let Some(external_ref) = &draft.external_ref {
+        if let Some(existing) =
+            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
+        {
+            // The same filer's own reference: it may read that claim.
+            return Err(Error::conflict(
+                ConflictKind::ExternalRefUsed { existing_id: existing },
+                format!("external_ref {external_ref:?} was already used for another claim"),
+            ));
+        }
+    }
+    if let Some(existing) = claims::find_live_claim_of_identity(conn, incident_id, service, identity)? {
+        return Err(duplicate(filer, draft, existing));
+    }
+    Ok(())
 }
 
 /// The lock under which one claimant's filings for one incident and service are decided.

@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{load, view, BatchView};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::batches;
+use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
@@ -67,9 +68,11 @@ pub fn import(
     let now = Timestamp::now().to_db();
     let mut summary = Tally::default();
     for chunk in rows.chunks(CHUNK_ROWS) {
-        db::write_tx(conn, |conn| record_chunk(conn, actor, batch_id, chunk, now, &mut summary))?;
+        db::write_tx_with_context(conn, |conn, context| {
+            record_chunk(conn, context, actor, batch_id, chunk, now, &mut summary)
+        })?;
     }
-    db::write_tx(conn, |conn| {
+    db::write_tx_with_context(conn, |conn, context| {
         let pending = batches::pending_count(conn, batch_id)?;
         if pending == 0 {
             batches::change_status(conn, batch_id, "approved", "settled", &actor.audit_name(), now)?;
@@ -83,7 +86,7 @@ pub fn import(
                 "unchanged": summary.unchanged, "errors": summary.errors.len(), "pending_after": pending,
             }),
         };
-        audit::append(conn, &actor.audit_name(), &[event])?;
+        context.audit(&actor.audit_name(), event);
         Ok::<_, Error>(())
     })?;
     Ok(SettlementSummary {
@@ -100,6 +103,7 @@ pub fn import(
 /// only once the chunk's work is done (a failed chunk is rolled back and reported as a whole).
 fn record_chunk(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     batch_id: &str,
     rows: &[(u64, Result<SettlementLine, RowError>)],
@@ -138,7 +142,7 @@ fn record_chunk(
                 "paid": chunk.paid, "failed": chunk.failed,
             }),
         };
-        audit::append(conn, &actor.audit_name(), &[event])?;
+        context.audit(&actor.audit_name(), event);
     }
     summary.total += chunk.total;
     summary.paid += chunk.paid;
