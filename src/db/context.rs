@@ -59,7 +59,7 @@ impl WriteContext {
         Ok(value)
     }
 
-    /// Records an event, appended to the chain by [`WriteContext::flush`].
+    /// Records an event, appended to the chain just before the transaction commits.
     pub fn audit(&mut self, actor: &str, event: NewEvent) {
         self.events.push((actor.to_owned(), event));
     }
