@@ -1,14 +1,19 @@
 //! What a write transaction carries besides its connection: read-only lookups memoized for the
 //! transaction (incident, windows, policy: many filings in one group commit read the same), and
 //! audit events collected to be appended in one go just before commit.
+//!
+//! Only the transaction helpers of this module's parent make one ([`super::write_tx_with_context`]
+//! and the group-commit writer), and they flush it before every commit: work handed a context
+//! cannot commit without its audit events.
 
 use std::any::Any;
 use std::collections::HashMap;
 
+use diesel::Connection;
+
 use super::audit::{self, NewEvent};
 use super::DbConnection;
 
-#[derive(Default)]
 pub struct WriteContext {
     memo: HashMap<String, Box<dyn Any + Send>>,
     events: Vec<(String, NewEvent)>,
@@ -21,8 +26,13 @@ impl WriteContext {
     /// A context for a transaction that must never wait for a lock: the group-commit writer's,
     /// which holds the locks of many requests at once. A lock that is taken answers the
     /// request "busy" instead, and the request is retried in a later group.
-    pub fn never_waiting() -> WriteContext {
-        WriteContext { never_wait: true, ..WriteContext::default() }
+    pub(super) fn never_waiting() -> WriteContext {
+        WriteContext { never_wait: true, ..WriteContext::waiting() }
+    }
+
+    /// A context for an ordinary write transaction, which may wait for locks.
+    pub(super) fn waiting() -> WriteContext {
+        WriteContext { memo: HashMap::new(), events: Vec::new(), never_wait: false }
     }
 
     /// Takes `key` for the rest of the transaction; `false` only for a never-waiting context
@@ -49,22 +59,31 @@ impl WriteContext {
         Ok(value)
     }
 
-    /// Records an event, appended to the chain by [`WriteContext::flush`].
+    /// Records an event, appended to the chain just before the transaction commits.
     pub fn audit(&mut self, actor: &str, event: NewEvent) {
         self.events.push((actor.to_owned(), event));
     }
 
-    /// A mark to roll back to when a piece of work fails (its savepoint is undone).
-    pub fn mark(&self) -> usize {
-        self.events.len()
-    }
-
-    pub fn rollback_to(&mut self, mark: usize) {
-        self.events.truncate(mark);
+    /// Runs `work` in a savepoint: when it fails, both its writes and its audit events are
+    /// undone, and the transaction goes on.
+    pub fn savepoint<T, E>(
+        &mut self,
+        conn: &mut DbConnection,
+        work: impl FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        let mark = self.events.len();
+        let outcome = conn.transaction(|conn| work(conn, self));
+        if outcome.is_err() {
+            self.events.truncate(mark);
+        }
+        outcome
     }
 
     /// Appends every recorded event to the audit chain (in the transaction, before commit).
-    pub fn flush(&mut self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    pub(super) fn flush(&mut self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
         let events = std::mem::take(&mut self.events);
         audit::append_all(conn, &events)
     }

@@ -8,51 +8,31 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 
-use diesel::Connection;
 use tokio::sync::oneshot;
 
 use super::context::WriteContext;
 use super::{DbConnection, Pool, PooledConnection};
-use crate::http::ApiError;
 
 /// Most requests one transaction takes.
 const MAX_BATCH: usize = 512;
 /// Requests waiting beyond this are refused with 503 rather than queued without bound.
 const QUEUE: usize = 20_000;
 
-/// Why a whole batch failed to commit.
+/// Why a whole batch failed to commit; each caller's error type says how it answers that.
 #[derive(Debug, Clone)]
-enum BatchFailure {
+pub enum CommitFailure {
+    /// The database could not be reached (or was lost): retry shortly.
     Unavailable,
     Internal(String),
 }
 
-impl From<BatchFailure> for ApiError {
-    fn from(failure: BatchFailure) -> Self {
-        match failure {
-            BatchFailure::Unavailable => ApiError::Unavailable,
-            BatchFailure::Internal(message) => ApiError::Internal(anyhow::anyhow!(message)),
-        }
-    }
-}
-
-fn classify(error: &diesel::result::Error) -> BatchFailure {
-    match ApiError::from(clone_error(error)) {
-        ApiError::Unavailable => BatchFailure::Unavailable,
-        _ => BatchFailure::Internal(format!("group commit: {error}")),
-    }
-}
-
-fn clone_error(error: &diesel::result::Error) -> diesel::result::Error {
+fn classify(error: &diesel::result::Error) -> CommitFailure {
     use diesel::result::{DatabaseErrorKind as Kind, Error};
     match error {
-        Error::DatabaseError(Kind::ClosedConnection, _) => {
-            Error::DatabaseError(Kind::ClosedConnection, Box::new(error.to_string()))
+        Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
+            CommitFailure::Unavailable
         }
-        Error::DatabaseError(Kind::UnableToSendCommand, _) => {
-            Error::DatabaseError(Kind::UnableToSendCommand, Box::new(error.to_string()))
-        }
-        _ => Error::RollbackTransaction,
+        _ => CommitFailure::Internal(format!("group commit: {error}")),
     }
 }
 
@@ -60,47 +40,43 @@ trait Job: Send {
     /// Runs inside the batch transaction; the answer waits for the commit.
     fn run(self: Box<Self>, conn: &mut DbConnection, context: &mut WriteContext) -> Box<dyn Pending>;
     /// The batch could not start: answer at once.
-    fn fail(self: Box<Self>, failure: BatchFailure);
+    fn fail(self: Box<Self>, failure: CommitFailure);
 }
 
 trait Pending: Send {
-    fn finish(self: Box<Self>, committed: Result<(), BatchFailure>);
+    fn finish(self: Box<Self>, committed: Result<(), CommitFailure>);
 }
 
-struct TypedJob<T, F> {
+struct TypedJob<T, E, F> {
     work: F,
-    reply: oneshot::Sender<Result<T, ApiError>>,
+    reply: oneshot::Sender<Result<T, E>>,
 }
 
-struct TypedPending<T> {
-    outcome: Result<T, ApiError>,
-    reply: oneshot::Sender<Result<T, ApiError>>,
+struct TypedPending<T, E> {
+    outcome: Result<T, E>,
+    reply: oneshot::Sender<Result<T, E>>,
 }
 
-impl<T, F> Job for TypedJob<T, F>
+impl<T, E, F> Job for TypedJob<T, E, F>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, ApiError> + Send + 'static,
+    E: From<CommitFailure> + From<diesel::result::Error> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, E> + Send + 'static,
 {
     fn run(self: Box<Self>, conn: &mut DbConnection, context: &mut WriteContext) -> Box<dyn Pending> {
         let TypedJob { work, reply } = *self;
-        // A nested transaction is a savepoint: a failing request undoes only its own work,
-        // and its audit events are dropped with it.
-        let mark = context.mark();
-        let outcome = conn.transaction(|conn| work(conn, context));
-        if outcome.is_err() {
-            context.rollback_to(mark);
-        }
+        // A failing request undoes only its own work, and its audit events are dropped with it.
+        let outcome = context.savepoint(conn, work);
         Box::new(TypedPending { outcome, reply })
     }
 
-    fn fail(self: Box<Self>, failure: BatchFailure) {
+    fn fail(self: Box<Self>, failure: CommitFailure) {
         let _ = self.reply.send(Err(failure.into()));
     }
 }
 
-impl<T: Send> Pending for TypedPending<T> {
-    fn finish(self: Box<Self>, committed: Result<(), BatchFailure>) {
+impl<T: Send, E: From<CommitFailure> + Send> Pending for TypedPending<T, E> {
+    fn finish(self: Box<Self>, committed: Result<(), CommitFailure>) {
         let answer = match (committed, self.outcome) {
             (Ok(()), outcome) => outcome,
             // The request failed on its own: its own error is the more useful answer.
@@ -128,20 +104,21 @@ impl GroupCommit {
 
     /// Runs `work` in the next batch transaction; answers once that transaction has committed.
     /// The context's memo lives for the batch, and its audit events are appended before commit.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, ApiError> + Send + 'static,
+        E: From<CommitFailure> + From<diesel::result::Error> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         match self.sender.try_send(Box::new(TypedJob { work, reply })) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(ApiError::Unavailable),
+            Err(TrySendError::Full(_)) => return Err(CommitFailure::Unavailable.into()),
             Err(TrySendError::Disconnected(_)) => {
-                return Err(ApiError::Internal(anyhow::anyhow!("the group-commit writer has stopped")))
+                return Err(CommitFailure::Internal("the group-commit writer has stopped".into()).into())
             }
         }
-        answer.await.map_err(|_| ApiError::Internal(anyhow::anyhow!("a group-commit job was lost")))?
+        answer.await.map_err(|_| CommitFailure::Internal("a group-commit job was lost".into()))?
     }
 }
 
@@ -159,7 +136,7 @@ fn writer(pool: Pool, receiver: Receiver<Box<dyn Job>>) {
             conn = pool.get().ok();
         }
         let Some(connection) = conn.as_mut() else {
-            jobs.into_iter().for_each(|job| job.fail(BatchFailure::Unavailable));
+            jobs.into_iter().for_each(|job| job.fail(CommitFailure::Unavailable));
             continue;
         };
         if !run_batch(connection, jobs) {
@@ -192,10 +169,10 @@ fn run_batch(conn: &mut DbConnection, jobs: Vec<Box<dyn Job>>) -> bool {
         }
     }
     let committed = if panicked {
-        let failure = BatchFailure::Internal("a request in the same batch failed unexpectedly".into());
+        let failure = CommitFailure::Internal("a request in the same batch failed unexpectedly".into());
         queue.for_each(|job| job.fail(failure.clone()));
         let _ = super::rollback(conn);
-        Err(BatchFailure::Internal("a request in the same batch failed unexpectedly".into()))
+        Err(CommitFailure::Internal("a request in the same batch failed unexpectedly".into()))
     } else {
         context
             .flush(conn)

@@ -250,6 +250,24 @@ where
     }
 }
 
+/// Runs `f` in one write transaction with a [`WriteContext`](context::WriteContext), whose
+/// audit events are appended before the commit: the only way, with the group-commit writer, to
+/// get a context, so its events cannot be left out of the commit.
+pub fn write_tx_with_context<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection, &mut context::WriteContext) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    write_tx(conn, |conn| {
+        let mut context = context::WriteContext::waiting();
+        let value = f(conn, &mut context)?;
+        context.flush(conn)?;
+        Ok(value)
+    })
+}
+
 type Manager = <DbConnection as Connection>::TransactionManager;
 
 /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock up

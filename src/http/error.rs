@@ -8,7 +8,12 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::db::group_commit::CommitFailure;
 use crate::domain::validation::FieldError;
+use crate::usecases::{
+    self,
+    error::{Conflict, ConflictKind},
+};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -91,6 +96,46 @@ impl From<diesel::result::Error> for ApiError {
             }
             other => ApiError::Internal(anyhow::Error::new(other).context("database query")),
         }
+    }
+}
+
+/// The answer to each use-case outcome: every status, problem type and detail is decided here.
+impl From<usecases::Error> for ApiError {
+    fn from(error: usecases::Error) -> Self {
+        match error {
+            usecases::Error::Invalid(errors) => ApiError::Validation(errors),
+            usecases::Error::Unreadable(detail) => ApiError::BadRequest(detail),
+            usecases::Error::UnsupportedFormat(detail) => ApiError::UnsupportedMediaType(detail),
+            usecases::Error::Forbidden => ApiError::Forbidden,
+            usecases::Error::NotFound => ApiError::NotFound,
+            usecases::Error::Conflict(conflict) => conflict.into(),
+            usecases::Error::Busy => ApiError::Busy,
+            usecases::Error::Unavailable => ApiError::Unavailable,
+            usecases::Error::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<Conflict> for ApiError {
+    fn from(Conflict { kind, detail }: Conflict) -> Self {
+        let (existing_id, existing_reference) = match kind {
+            ConflictKind::DuplicateClaim { existing: Some(claim) } => (Some(claim.id), Some(claim.reference)),
+            ConflictKind::ExternalRefUsed { existing_id }
+            | ConflictKind::OverlappingWindow { existing_id } => (Some(existing_id), None),
+            ConflictKind::DuplicateClaim { existing: None }
+            | ConflictKind::SameApprover { .. }
+            | ConflictKind::WrongStatus { .. }
+            | ConflictKind::Stale
+            | ConflictKind::DeadlinePassed
+            | ConflictKind::Existing => (None, None),
+        };
+        ApiError::Conflict { detail, existing_id, existing_reference }
+    }
+}
+
+impl From<CommitFailure> for ApiError {
+    fn from(failure: CommitFailure) -> Self {
+        usecases::Error::from(failure).into()
     }
 }
 

@@ -8,6 +8,7 @@ use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{self, DbConnection, Pool};
+use crate::usecases;
 
 pub struct AppState {
     pub config: Config,
@@ -20,38 +21,50 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` in one write transaction on a blocking thread (never across an `.await`).
+    /// Runs the use case `f` in one write transaction on a blocking thread (never across an
+    /// `.await`).
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, usecases::Error> + Send + 'static,
     {
-        self.run(move |conn| db::write_tx(conn, f)).await
+        Ok(self.write_outcome(f).await?)
+    }
+
+    /// [`AppState::write`] for a caller that decides on the use case's own error (a page that
+    /// turns a refusal into a notice).
+    pub async fn write_outcome<T, F>(&self, f: F) -> Result<T, usecases::Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, usecases::Error> + Send + 'static,
+    {
+        self.on_blocking_thread(move |pool| db::write_tx(&mut *pool.get()?, f)).await
     }
 
     /// Runs `f` in one read transaction on a blocking thread.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, usecases::Error> + Send + 'static,
     {
-        self.run(move |conn| db::read_tx(conn, f)).await
-    }
-
-    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        self.blocking(move |pool| f(&mut *pool.get()?)).await
+        Ok(self.on_blocking_thread(move |pool| db::read_tx(&mut *pool.get()?, f)).await?)
     }
 
     /// Runs `f` on a blocking thread with the pool, for work that manages its own transactions
-    /// (a bulk upload commits chunk by chunk). Log lines keep the request's span.
+    /// (a bulk upload commits chunk by chunk).
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Pool) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Pool) -> Result<T, usecases::Error> + Send + 'static,
+    {
+        Ok(self.on_blocking_thread(f).await?)
+    }
+
+    /// Log lines keep the request's span.
+    async fn on_blocking_thread<T, F>(&self, f: F) -> Result<T, usecases::Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Pool) -> Result<T, usecases::Error> + Send + 'static,
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
@@ -60,6 +73,6 @@ impl AppState {
             f(&pool)
         })
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(|e| usecases::Error::internal(format!("blocking task failed: {e}")))?
     }
 }

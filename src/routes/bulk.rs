@@ -40,7 +40,7 @@ pub async fn create(
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge(limit));
     }
-    let body = read_body(payload.into_inner(), limit).await?.freeze();
+    let body = read_body(payload.into_inner(), limit).await?.into();
     let request = UploadRequest { filer, key, incident_id, format, body };
     // The whole upload runs on one blocking thread: a short transaction per chunk, none held
     // across an await.

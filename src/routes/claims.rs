@@ -23,7 +23,7 @@ pub fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiE
         .map(|v| {
             v.to_str()
                 .map_err(|_| ApiError::field(idempotency::HEADER, "invalid_idempotency_key", "must be ASCII"))
-                .and_then(IdempotencyKey::parse)
+                .and_then(|key| IdempotencyKey::parse(key).map_err(ApiError::from))
         })
         .transpose()
 }

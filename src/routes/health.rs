@@ -15,7 +15,7 @@ pub async fn healthz() -> HttpResponse {
 /// The service can reach its database: 503 with `Retry-After` while it cannot.
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .read(|conn| conn.batch_execute("SELECT 1").map_err(|_| ApiError::Unavailable))
+        .read(|conn| conn.batch_execute("SELECT 1").map_err(|_| crate::usecases::Error::Unavailable))
         .await
         .map_err(|_| ApiError::Unavailable)?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))

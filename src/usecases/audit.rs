@@ -5,16 +5,16 @@ use serde::{Deserialize, Serialize};
 use crate::db::audit::{self, EventFilter};
 use crate::db::DbConnection;
 use crate::domain::audit::StoredEvent;
-use crate::http::page::{Page, PageRequest};
-use crate::http::query::SeqParam;
-use crate::http::ApiError;
+use crate::usecases::page::{Page, PageRequest};
+use crate::usecases::query::SeqParam;
+use crate::usecases::Error;
 
 /// Query of `GET /audit-events`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     #[serde(default)]
-    #[schemars(schema_with = "crate::http::page::limit_schema")]
+    #[schemars(schema_with = "crate::usecases::page::limit_schema")]
     pub limit: Option<u32>,
     pub cursor: Option<SeqParam>,
     pub entity_type: Option<String>,
@@ -53,7 +53,7 @@ impl From<StoredEvent> for AuditEventView {
     }
 }
 
-pub fn list(conn: &mut DbConnection, query: AuditQuery) -> Result<Page<AuditEventView>, ApiError> {
+pub fn list(conn: &mut DbConnection, query: AuditQuery) -> Result<Page<AuditEventView>, Error> {
     let after = query.cursor.map_or(0, SeqParam::value);
     let page = PageRequest::parse(query.limit, None)?;
     let filter =

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::db::idempotency::{self, IdempotencyRow};
 use crate::db::{self, DbConnection};
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// How long answers are kept for replay (the promise is 24 hours; the margin covers clock skew
 /// and retries that span a day).
@@ -24,16 +24,12 @@ pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    pub fn parse(text: &str) -> Result<IdempotencyKey, ApiError> {
+    pub fn parse(text: &str) -> Result<IdempotencyKey, Error> {
         let valid = !text.is_empty() && text.len() <= 255 && text.bytes().all(|b| b.is_ascii_graphic());
         if valid {
             Ok(IdempotencyKey(text.to_owned()))
         } else {
-            Err(ApiError::field(
-                HEADER,
-                "invalid_idempotency_key",
-                "must be 1 to 255 visible ASCII characters",
-            ))
+            Err(Error::field(HEADER, "invalid_idempotency_key", "must be 1 to 255 visible ASCII characters"))
         }
     }
 
@@ -72,8 +68,8 @@ pub fn replay_or_run(
     scope: &str,
     key: Option<&IdempotencyKey>,
     request_hash: &str,
-    run: impl FnOnce(&mut DbConnection) -> Result<(u16, serde_json::Value), ApiError>,
-) -> Result<Answer, ApiError> {
+    run: impl FnOnce(&mut DbConnection) -> Result<(u16, serde_json::Value), Error>,
+) -> Result<Answer, Error> {
     let Some(key) = key else {
         let (status, body) = run(conn)?;
         return Ok(Answer { status, body, replayed: false });
@@ -81,13 +77,13 @@ pub fn replay_or_run(
     db::lock_key(conn, &lock_name(scope, key))?;
     if let Some(stored) = idempotency::find(conn, scope, key.as_str())? {
         if stored.request_hash != request_hash {
-            return Err(ApiError::field(
+            return Err(Error::field(
                 HEADER,
                 "idempotency_key_reused",
                 "this key was already used with a different request",
             ));
         }
-        let body = serde_json::from_str(&stored.response).map_err(|e| ApiError::Internal(e.into()))?;
+        let body = serde_json::from_str(&stored.response).map_err(|e| Error::Internal(e.into()))?;
         return Ok(Answer { status: u16::try_from(stored.status_code).unwrap_or(200), body, replayed: true });
     }
     let (status, body) = run(conn)?;
@@ -106,7 +102,7 @@ pub fn replay_or_run(
 }
 
 /// Forgets answers past their retention.
-pub fn purge_expired(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn purge_expired(conn: &mut DbConnection) -> Result<usize, Error> {
     let cutoff = Timestamp::from_utc(Timestamp::now().as_utc() - Duration::hours(RETENTION_HOURS));
     Ok(idempotency::purge_before(conn, cutoff.to_db())?)
 }

@@ -11,8 +11,8 @@ use crate::domain::money::{Currency, DecimalString, Money};
 use crate::domain::role::{Actor, Role};
 use crate::domain::time::Timestamp;
 use crate::domain::validation::Errors;
-use crate::http::page::{Page, PageRequest};
-use crate::http::ApiError;
+use crate::usecases::page::{Page, PageRequest};
+use crate::usecases::Error;
 
 /// The body of `POST /incidents`.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
@@ -65,10 +65,9 @@ pub struct Incident {
 }
 
 impl Incident {
-    pub fn from_row(row: IncidentRow) -> Result<Incident, ApiError> {
-        let currency = Currency::parse(&row.currency).map_err(|_| {
-            ApiError::Internal(anyhow::anyhow!("incident {} has an unknown currency", row.id))
-        })?;
+    pub fn from_row(row: IncidentRow) -> Result<Incident, Error> {
+        let currency = Currency::parse(&row.currency)
+            .map_err(|_| Error::Internal(anyhow::anyhow!("incident {} has an unknown currency", row.id)))?;
         Ok(Incident { row, currency })
     }
 
@@ -103,7 +102,7 @@ impl Incident {
     }
 }
 
-fn services_of(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<String>, ApiError> {
+fn services_of(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<String>, Error> {
     let mut services: Vec<String> =
         windows::list_for_incident(conn, incident_id)?.into_iter().map(|w| w.service).collect();
     services.dedup();
@@ -114,7 +113,7 @@ pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     input: NewIncidentInput,
-) -> Result<IncidentView, ApiError> {
+) -> Result<IncidentView, Error> {
     let mut errors = Errors::default();
     let currency = input.currency.unwrap_or(Currency::KRW);
     if input.title.trim().is_empty() {
@@ -133,7 +132,7 @@ pub fn create(
         )
     });
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors.into_vec()));
+        return Err(Error::Invalid(errors.into_vec()));
     }
     let now = Timestamp::now();
     let row = IncidentRow {
@@ -165,8 +164,8 @@ pub fn create(
 }
 
 /// Loads an incident or answers 404.
-pub fn load(conn: &mut DbConnection, id: &str) -> Result<Incident, ApiError> {
-    incidents::find(conn, id)?.ok_or(ApiError::NotFound).and_then(Incident::from_row)
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<Incident, Error> {
+    incidents::find(conn, id)?.ok_or(Error::NotFound).and_then(Incident::from_row)
 }
 
 /// Staff see every incident; everyone else sees those open for claims.
@@ -174,11 +173,11 @@ fn sees_all(viewer: Option<&Actor>) -> bool {
     viewer.is_some_and(|a| a.is(&[Role::Admin, Role::Finance]))
 }
 
-pub fn get(conn: &mut DbConnection, viewer: Option<&Actor>, id: &str) -> Result<IncidentView, ApiError> {
+pub fn get(conn: &mut DbConnection, viewer: Option<&Actor>, id: &str) -> Result<IncidentView, Error> {
     let incident = load(conn, id)?;
     let now = Timestamp::now();
     if !sees_all(viewer) && !incident.claims_open_at(now) {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     let services = services_of(conn, id)?;
     Ok(incident.view(services, now, sees_all(viewer)))
@@ -188,7 +187,7 @@ pub fn list(
     conn: &mut DbConnection,
     viewer: Option<&Actor>,
     page: &PageRequest,
-) -> Result<Page<IncidentView>, ApiError> {
+) -> Result<Page<IncidentView>, Error> {
     let now = Timestamp::now();
     let open_at = (!sees_all(viewer)).then(|| now.to_db());
     let rows = incidents::list(conn, page.after.as_deref(), page.fetch(), open_at)?;

@@ -4,18 +4,22 @@
 pub mod audit;
 pub mod bulk;
 pub mod claims;
+pub mod error;
 pub mod idempotency;
 pub mod incidents;
+pub mod nul;
+pub mod page;
 pub mod payouts;
 pub mod policies;
+pub mod query;
 pub mod reports;
 pub mod windows;
 
-use crate::http::ApiError;
+pub use error::Error;
 
 /// Parses a path id: anything but a UUID cannot name a resource, so it is simply not found.
-pub fn parse_id(text: &str) -> Result<String, ApiError> {
-    crate::domain::id::parse(text).ok_or(ApiError::NotFound)
+pub fn parse_id(text: &str) -> Result<String, Error> {
+    crate::domain::id::parse(text).ok_or(Error::NotFound)
 }
 
 /// A fresh UUIDv7 as text: ids sort by creation time, which keyset pagination relies on.

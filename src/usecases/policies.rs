@@ -10,7 +10,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::policy::{Policy, PolicyInput};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// A stored policy: its identity and version, and the normalized document.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -33,9 +33,9 @@ pub struct StoredPolicy {
 }
 
 impl StoredPolicy {
-    pub fn from_row(row: PolicyRow) -> Result<StoredPolicy, ApiError> {
+    pub fn from_row(row: PolicyRow) -> Result<StoredPolicy, Error> {
         let corrupt =
-            |what: String| ApiError::Internal(anyhow::anyhow!("policy {} is unreadable: {what}", row.id));
+            |what: String| Error::Internal(anyhow::anyhow!("policy {} is unreadable: {what}", row.id));
         let document: PolicyInput =
             serde_json::from_str(&row.document).map_err(|e| corrupt(e.to_string()))?;
         let policy = Policy::parse(&document).map_err(|e| corrupt(format!("{e:?}")))?;
@@ -83,15 +83,15 @@ pub fn create(
     actor: &Actor,
     incident_id: &str,
     input: PolicyInput,
-) -> Result<PolicyView, ApiError> {
+) -> Result<PolicyView, Error> {
     // Serializes version numbers per incident across instances.
     if !db::incidents::lock(conn, incident_id)? {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     let incident = incidents::load(conn, incident_id)?;
     let policy = Policy::parse(&input)?;
     if policy.currency != incident.currency {
-        return Err(ApiError::field(
+        return Err(Error::field(
             "currency",
             "currency_mismatch",
             format!("must be the incident's currency, {}", incident.currency),
@@ -103,7 +103,7 @@ pub fn create(
         incident_id: incident_id.to_owned(),
         version: policies::next_version(conn, incident_id)?,
         currency: policy.currency.code().to_owned(),
-        document: serde_json::to_string(&document).map_err(|e| ApiError::Internal(e.into()))?,
+        document: serde_json::to_string(&document).map_err(|e| Error::Internal(e.into()))?,
         created_by: actor.audit_name(),
         created_at: Timestamp::now().to_db(),
     };
@@ -122,12 +122,12 @@ pub fn create(
     Ok(view)
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<PolicyView, ApiError> {
-    let row = policies::find(conn, id)?.ok_or(ApiError::NotFound)?;
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<PolicyView, Error> {
+    let row = policies::find(conn, id)?.ok_or(Error::NotFound)?;
     Ok(StoredPolicy::from_row(row)?.view())
 }
 
-pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<PolicyView>, ApiError> {
+pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<PolicyView>, Error> {
     incidents::load(conn, incident_id)?;
     policies::list_for_incident(conn, incident_id)?
         .into_iter()
@@ -136,6 +136,6 @@ pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<PolicyView
 }
 
 /// The incident's newest policy, if it has one.
-pub fn latest(conn: &mut DbConnection, incident_id: &str) -> Result<Option<StoredPolicy>, ApiError> {
+pub fn latest(conn: &mut DbConnection, incident_id: &str) -> Result<Option<StoredPolicy>, Error> {
     policies::latest(conn, incident_id)?.map(StoredPolicy::from_row).transpose()
 }

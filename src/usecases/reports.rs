@@ -12,7 +12,7 @@ use crate::db::batches;
 use crate::db::reports::{self, Dimension, Group};
 use crate::db::DbConnection;
 use crate::domain::money::Currency;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GroupView {
@@ -56,14 +56,14 @@ fn total_text(minor: i128, currency: Currency) -> Option<String> {
     Decimal::try_from_i128_with_scale(minor, currency.minor_units()).ok().map(|d| d.to_string())
 }
 
-pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, ApiError> {
+pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, Error> {
     let incident = incidents::load(conn, incident_id)?;
     let currency = incident.currency;
-    let money = |minor: i128| -> Result<String, ApiError> {
+    let money = |minor: i128| -> Result<String, Error> {
         total_text(minor, currency)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a summary total does not fit a decimal")))
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("a summary total does not fit a decimal")))
     };
-    let views = |groups: Vec<Group>| -> Result<Vec<GroupView>, ApiError> {
+    let views = |groups: Vec<Group>| -> Result<Vec<GroupView>, Error> {
         groups
             .into_iter()
             .map(|g| Ok(GroupView { amount: money(g.total_minor())?, key: g.key, count: g.count }))

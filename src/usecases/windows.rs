@@ -13,7 +13,7 @@ use crate::domain::role::Actor;
 use crate::domain::service::ServiceSlug;
 use crate::domain::severity::Severity;
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// The body of `POST /incidents/{id}/windows`.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
@@ -60,40 +60,38 @@ pub fn create(
     actor: &Actor,
     incident_id: &str,
     input: NewWindowInput,
-) -> Result<WindowView, ApiError> {
+) -> Result<WindowView, Error> {
     // The incident's row lock serializes window changes, so two overlapping windows cannot
     // both pass the check below, whichever instance handles them.
     if !db::incidents::lock(conn, incident_id)? {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     let incident = incidents::load(conn, incident_id)?;
     let Some(period) = Interval::new(input.started_at, input.ended_at) else {
-        return Err(ApiError::field("ended_at", "before_start", "must be after started_at"));
+        return Err(Error::field("ended_at", "before_start", "must be after started_at"));
     };
     let incident_start = Timestamp::from_db(incident.row.started_at);
     if period.start() < incident_start {
-        return Err(ApiError::field(
+        return Err(Error::field(
             "started_at",
             "outside_incident",
             "must not be before the incident started",
         ));
     }
     if incident.row.ended_at.is_some_and(|end| period.end() > Timestamp::from_db(end)) {
-        return Err(ApiError::field("ended_at", "outside_incident", "must not be after the incident ended"));
+        return Err(Error::field("ended_at", "outside_incident", "must not be after the incident ended"));
     }
     let service = input.service.as_str();
     if let Some(existing) =
         windows::first_overlapping(conn, incident_id, service, period.start().to_db(), period.end().to_db())?
     {
-        return Err(ApiError::Conflict {
-            detail: format!(
-                "overlaps the {service} window {} to {}",
-                Timestamp::from_db(existing.started_at),
-                Timestamp::from_db(existing.ended_at)
-            ),
-            existing_id: Some(existing.id),
-            existing_reference: None,
-        });
+        let detail = format!(
+            "overlaps the {service} window {} to {}",
+            Timestamp::from_db(existing.started_at),
+            Timestamp::from_db(existing.ended_at)
+        );
+        let kind = crate::usecases::error::ConflictKind::OverlappingWindow { existing_id: existing.id };
+        return Err(Error::conflict(kind, detail));
     }
     let row = WindowRow {
         id: super::new_id(),
@@ -120,7 +118,7 @@ pub fn create(
     Ok(view)
 }
 
-pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<WindowView>, ApiError> {
+pub fn list(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<WindowView>, Error> {
     incidents::load(conn, incident_id)?;
     Ok(windows::list_for_incident(conn, incident_id)?.iter().map(WindowView::from).collect())
 }

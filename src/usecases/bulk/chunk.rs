@@ -3,7 +3,6 @@
 //! and advances the upload's `next_row` and counters, so a chunk is filed whole or not at all
 //! and a resumed upload starts exactly where the last committed chunk ended.
 
-use diesel::Connection;
 use serde_json::json;
 
 use super::decode::Format;
@@ -17,8 +16,9 @@ use crate::domain::claim_input::ClaimDraft;
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
-use crate::http::ApiError;
 use crate::usecases::claims::file::{self, Filer};
+use crate::usecases::error::{Conflict, ConflictKind};
+use crate::usecases::Error;
 
 /// Rows per transaction. Long enough that commits (one disk flush each) do not dominate,
 /// short enough that other writers wait little. PostgreSQL gets fewer: every filing takes an
@@ -37,7 +37,7 @@ pub fn file_rows(
     filer: &Filer,
     text: &str,
     format: &Format,
-) -> Result<UploadRow, ApiError> {
+) -> Result<UploadRow, Error> {
     let size = chunk_rows(conn);
     let mut pending: Vec<Row> = Vec::with_capacity(size);
     let mut next_row = upload.next_row;
@@ -107,11 +107,11 @@ fn file_chunk(
     upload: &UploadRow,
     filer: &Filer,
     rows: Vec<Row>,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Error> {
     let Some(last) = rows.last().map(|r| r.number) else {
         return Ok(upload.next_row);
     };
-    db::write_tx(conn, |conn| {
+    db::write_tx_with_context(conn, |conn, context| {
         db::lock_key(conn, &format!("bulk_upload:{}", upload.id))?;
         let stored = current(conn, &upload.id)?;
         if last < stored.next_row {
@@ -129,7 +129,6 @@ fn file_chunk(
             },
             errors: Vec::new(),
         };
-        let mut context = WriteContext::default();
         let drafts: Vec<(i64, Result<ClaimDraft, Vec<FieldError>>)> = rows
             .into_iter()
             .filter(|r| r.number >= first)
@@ -137,20 +136,19 @@ fn file_chunk(
             .collect();
         lock_claimants(conn, &drafts)?;
         for (number, draft) in drafts {
-            let outcome = file_row(conn, &mut context, filer, draft)?;
+            let outcome = file_row(conn, context, filer, draft)?;
             tally.record(&upload.id, number, outcome);
         }
         bulk::insert_errors(conn, &tally.errors)?;
         bulk::advance(conn, &upload.id, &tally.progress)?;
         context.audit(&filer.audit_name, chunk_event(&upload.id, first, &stored, &tally.progress));
-        context.flush(conn)?;
         Ok(last + 1)
     })
 }
 
-fn current(conn: &mut DbConnection, id: &str) -> Result<UploadRow, ApiError> {
+fn current(conn: &mut DbConnection, id: &str) -> Result<UploadRow, Error> {
     bulk::find(conn, id)?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("bulk upload {id} vanished while filing")))
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("bulk upload {id} vanished while filing")))
 }
 
 /// The audit record of a chunk: which rows, and what they came to.
@@ -183,7 +181,7 @@ fn parse_row(
 fn lock_claimants(
     conn: &mut DbConnection,
     drafts: &[(i64, Result<ClaimDraft, Vec<FieldError>>)],
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let mut keys: Vec<String> = drafts
         .iter()
         .filter_map(|(_, draft)| draft.as_ref().ok())
@@ -204,7 +202,7 @@ fn file_row(
     context: &mut WriteContext,
     filer: &Filer,
     parsed: Result<ClaimDraft, Vec<FieldError>>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, Error> {
     let draft = match parsed {
         Ok(draft) => draft,
         Err(errors) => return Ok(Outcome::Rejected(errors)),
@@ -214,43 +212,42 @@ fn file_row(
     } else {
         "email"
     };
-    let external_ref_given = draft.external_ref.is_some();
-    let mark = context.mark();
     // A savepoint: a row that fails leaves nothing behind, and the chunk goes on.
-    let Err(error) = conn.transaction(|conn| file::file(conn, context, filer, draft)) else {
+    let Err(error) = context.savepoint(conn, |conn, context| file::file(conn, context, filer, draft)) else {
         return Ok(Outcome::Filed);
     };
-    context.rollback_to(mark);
     match error {
-        ApiError::Validation(errors) => Ok(Outcome::Rejected(errors)),
-        ApiError::Conflict { detail, existing_id, existing_reference } => {
-            // The partner's own external_ref names a claim without a reference; a claimant's
-            // existing claim is named (by reference) only when the partner may read it.
-            let field = if external_ref_given && existing_reference.is_none() && existing_id.is_some() {
-                "external_ref"
-            } else {
-                identity_column
+        Error::Invalid(errors) => Ok(Outcome::Rejected(errors)),
+        // The partner's own external_ref names a claim without a reference; a claimant's
+        // existing claim is named (by reference) only when the partner may read it.
+        Error::Conflict(Conflict { kind: ConflictKind::ExternalRefUsed { existing_id }, detail }) => {
+            let message = format!("{detail} (claim {existing_id})");
+            Ok(Outcome::Duplicate(FieldError::new("external_ref", "duplicate", message)))
+        }
+        Error::Conflict(Conflict { kind: ConflictKind::DuplicateClaim { existing }, detail }) => {
+            let message = match existing {
+                Some(claim) => format!("{detail} (claim {})", claim.reference),
+                None => detail,
             };
-            let message = match (existing_reference, existing_id) {
-                (Some(reference), _) => format!("{detail} (claim {reference})"),
-                (None, Some(id)) => format!("{detail} (claim {id})"),
-                (None, None) => detail,
-            };
-            Ok(Outcome::Duplicate(FieldError::new(field, "duplicate", message)))
+            Ok(Outcome::Duplicate(FieldError::new(identity_column, "duplicate", message)))
+        }
+        // The database's own word on a duplicate (a filing that raced this row).
+        Error::Conflict(Conflict { detail, .. }) => {
+            Ok(Outcome::Duplicate(FieldError::new(identity_column, "duplicate", detail)))
         }
         other => Err(other),
     }
 }
 
 /// Marks the upload completed once every row is filed, with its audit event.
-fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRow, ApiError> {
+fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRow, Error> {
     db::lock_key(conn, &format!("bulk_upload:{id}"))?;
     let mut upload = current(conn, id)?;
     if upload.status == status::COMPLETED {
         return Ok(upload);
     }
     if upload.next_row <= upload.total_rows {
-        return Err(ApiError::Internal(anyhow::anyhow!(
+        return Err(Error::Internal(anyhow::anyhow!(
             "bulk upload {id} stopped at row {} of {}",
             upload.next_row,
             upload.total_rows

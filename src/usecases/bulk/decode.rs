@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use encoding_rs::{DecoderResult, Encoding, EUC_KR, UTF_8};
 
-use crate::http::extract::{refuse_nul, refuse_nul_in_file};
-use crate::http::ApiError;
+use crate::usecases::nul::{refuse_nul, refuse_nul_in_file};
+use crate::usecases::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
@@ -22,9 +22,8 @@ pub enum Format {
 
 impl Format {
     /// Reads the `Content-Type` header: `text/csv` (optionally with `charset=`) or JSON.
-    pub fn from_content_type(header: Option<&str>) -> Result<Format, ApiError> {
-        let unsupported =
-            || ApiError::UnsupportedMediaType("a bulk upload is text/csv or application/json".into());
+    pub fn from_content_type(header: Option<&str>) -> Result<Format, Error> {
+        let unsupported = || Error::UnsupportedFormat("a bulk upload is text/csv or application/json".into());
         let mut parts = header.ok_or_else(unsupported)?.split(';');
         let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let charset = parts
@@ -36,7 +35,7 @@ impl Format {
                 let charset = charset
                     .map(|label| {
                         charset_for(label).ok_or_else(|| {
-                            ApiError::UnsupportedMediaType(format!(
+                            Error::UnsupportedFormat(format!(
                                 "charset {label:?} is not supported: send UTF-8 or CP949 (EUC-KR)"
                             ))
                         })
@@ -71,7 +70,7 @@ fn charset_for(label: &str) -> Option<&'static Encoding> {
 
 /// The body as text. Valid UTF-8 is borrowed, not copied; a byte-order mark is dropped.
 /// Text with U+0000 is refused, as in every JSON body (see [`refuse_nul`]).
-pub fn decode<'a>(body: &'a [u8], format: &Format) -> Result<Cow<'a, str>, ApiError> {
+pub fn decode<'a>(body: &'a [u8], format: &Format) -> Result<Cow<'a, str>, Error> {
     match format {
         Format::Json => {
             // JSON is UTF-8 (RFC 8259); a BOM is tolerated, other encodings are not guessed.
@@ -91,7 +90,7 @@ pub fn decode<'a>(body: &'a [u8], format: &Format) -> Result<Cow<'a, str>, ApiEr
 /// practically never valid UTF-8, and ASCII is both). Otherwise a declared CP949 is decoded
 /// strictly. Undeclared, the file is taken as CP949 only when [`detect`] is confident: nothing
 /// is ever stored garbled.
-pub fn decode_csv<'a>(body: &'a [u8], charset: Option<&'static Encoding>) -> Result<Cow<'a, str>, ApiError> {
+pub fn decode_csv<'a>(body: &'a [u8], charset: Option<&'static Encoding>) -> Result<Cow<'a, str>, Error> {
     let text = match (utf8(body), charset) {
         (Ok(text), _) => Cow::Borrowed(text),
         (Err(line), Some(encoding)) if encoding == UTF_8 => {
@@ -121,8 +120,8 @@ pub fn decode_csv<'a>(body: &'a [u8], charset: Option<&'static Encoding>) -> Res
 
 const SAVE_AS: &str = "save the file as UTF-8 (or CP949) and upload it again";
 
-fn undecodable(message: String) -> ApiError {
-    ApiError::field("body", "invalid_encoding", message)
+fn undecodable(message: String) -> Error {
+    Error::field("body", "invalid_encoding", message)
 }
 
 /// The body without its UTF-8 BOM as text, or the line (from 1) of the first invalid sequence.
@@ -220,9 +219,9 @@ mod tests {
     const DETECT: Format = Format::Csv { charset: None };
 
     /// The field, code and message of a refusal.
-    fn refusal(result: Result<Cow<'_, str>, ApiError>) -> (String, String, String) {
+    fn refusal(result: Result<Cow<'_, str>, Error>) -> (String, String, String) {
         match result {
-            Err(ApiError::Validation(errors)) if errors.len() == 1 => {
+            Err(Error::Invalid(errors)) if errors.len() == 1 => {
                 let e = &errors[0];
                 (e.field.clone(), e.code.clone(), e.message.clone())
             }
@@ -353,7 +352,7 @@ mod tests {
                     prop_assert!(!text.contains('\0'));
                     prop_assert!(!replaced || std::str::from_utf8(&body).is_ok());
                 }
-                Err(ApiError::Validation(errors)) => {
+                Err(Error::Invalid(errors)) => {
                     prop_assert!(errors.iter().all(|e| e.field == "body" || e.field.starts_with("line")), "{:?}", errors);
                 }
                 Err(other) => prop_assert!(false, "{:?}", other),

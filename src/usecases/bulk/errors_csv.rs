@@ -7,7 +7,7 @@ use super::visible;
 use crate::db::bulk;
 use crate::db::DbConnection;
 use crate::domain::role::Actor;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// Errors read per query: the file is built page by page, not in one load.
 const PAGE: i64 = 10_000;
@@ -23,9 +23,9 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
 }
 
 /// The errors file of an upload `actor` may see.
-pub fn render(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Vec<u8>, ApiError> {
+pub fn render(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Vec<u8>, Error> {
     let upload = visible(conn, actor, id)?;
-    let failed = |e: csv::Error| ApiError::Internal(anyhow::Error::new(e).context("writing errors.csv"));
+    let failed = |e: csv::Error| Error::Internal(anyhow::Error::new(e).context("writing errors.csv"));
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["row", "field", "code", "message"]).map_err(failed)?;
     let mut after = 0;
@@ -47,7 +47,7 @@ pub fn render(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Vec<u8
             _ => break,
         }
     }
-    writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("writing errors.csv: {e}")))
+    writer.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("writing errors.csv: {e}")))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::db::bulk::{self, UploadRow};
 use crate::db::DbConnection;
 use crate::domain::role::{Actor, Role};
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// Most data rows one upload may carry (more is 422: split the file).
 pub const MAX_ROWS: i64 = 200_000;
@@ -63,10 +63,10 @@ fn can_read(actor: &Actor, row: &UploadRow) -> bool {
 }
 
 /// The upload, if `actor` may see it; otherwise it does not exist for them (404).
-pub fn visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<UploadRow, ApiError> {
-    bulk::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(ApiError::NotFound)
+pub fn visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<UploadRow, Error> {
+    bulk::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(Error::NotFound)
 }
 
-pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BulkUploadView, ApiError> {
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BulkUploadView, Error> {
     visible(conn, actor, id).map(|row| view(&row))
 }

@@ -8,7 +8,7 @@ use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
 use super::decode::Format;
 use super::row::{BulkRow, Column};
 use crate::domain::validation::FieldError;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// A data row: its number (the first data row is 1) and its cells, or why it cannot be read.
 #[derive(Debug)]
@@ -19,12 +19,12 @@ pub struct Row {
 
 /// Checks the shape of the whole file and counts its rows, refusing empty files and files of
 /// more than `max_rows` rows (422: the file is well-formed but more than one upload may carry).
-pub fn survey(text: &str, format: &Format, max_rows: i64) -> Result<i64, ApiError> {
+pub fn survey(text: &str, format: &Format, max_rows: i64) -> Result<i64, Error> {
     let mut count = 0;
     for_each_row(text, format, |_| {
         count += 1;
         if count > max_rows {
-            return Err(ApiError::field(
+            return Err(Error::field(
                 "body",
                 "too_many_rows",
                 format!("an upload has at most {max_rows} rows; split the file"),
@@ -33,7 +33,7 @@ pub fn survey(text: &str, format: &Format, max_rows: i64) -> Result<i64, ApiErro
         Ok(())
     })?;
     if count == 0 {
-        return Err(ApiError::field("body", "no_rows", "the file has no data rows"));
+        return Err(Error::field("body", "no_rows", "the file has no data rows"));
     }
     Ok(count)
 }
@@ -42,8 +42,8 @@ pub fn survey(text: &str, format: &Format, max_rows: i64) -> Result<i64, ApiErro
 pub fn for_each_row(
     text: &str,
     format: &Format,
-    visit: impl FnMut(Row) -> Result<(), ApiError>,
-) -> Result<(), ApiError> {
+    visit: impl FnMut(Row) -> Result<(), Error>,
+) -> Result<(), Error> {
     match format {
         Format::Csv { .. } => csv_rows(text, visit),
         Format::Json => json_rows(text, visit),
@@ -51,7 +51,7 @@ pub fn for_each_row(
 }
 
 /// The column of each header cell; `None` for unnamed columns (spreadsheets add empty ones).
-fn header_columns(header: &csv::StringRecord) -> Result<Vec<Option<Column>>, ApiError> {
+fn header_columns(header: &csv::StringRecord) -> Result<Vec<Option<Column>>, Error> {
     let mut errors = Vec::new();
     let mut columns = Vec::with_capacity(header.len());
     for cell in header {
@@ -76,17 +76,17 @@ fn header_columns(header: &csv::StringRecord) -> Result<Vec<Option<Column>>, Api
     if errors.is_empty() {
         Ok(columns)
     } else {
-        Err(ApiError::Validation(errors))
+        Err(Error::Invalid(errors))
     }
 }
 
-fn csv_rows(text: &str, mut visit: impl FnMut(Row) -> Result<(), ApiError>) -> Result<(), ApiError> {
+fn csv_rows(text: &str, mut visit: impl FnMut(Row) -> Result<(), Error>) -> Result<(), Error> {
     // Flexible: a record with the wrong number of cells (an unbalanced quote swallows the rest
     // of the file into one cell) is that row's error, not a failure of the reader.
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| {
-        ApiError::field("body", "malformed_csv", format!("the header row cannot be read: {e}"))
-    })?;
+    let header = reader
+        .headers()
+        .map_err(|e| Error::field("body", "malformed_csv", format!("the header row cannot be read: {e}")))?;
     let columns = header_columns(header)?;
     let mut record = csv::StringRecord::new();
     let mut number = 0;
@@ -131,7 +131,7 @@ fn row_cells(columns: &[Option<Column>], record: &csv::StringRecord) -> Result<B
     Ok(row)
 }
 
-fn json_rows(text: &str, mut visit: impl FnMut(Row) -> Result<(), ApiError>) -> Result<(), ApiError> {
+fn json_rows(text: &str, mut visit: impl FnMut(Row) -> Result<(), Error>) -> Result<(), Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
     let mut stopped = None;
@@ -145,25 +145,25 @@ fn json_rows(text: &str, mut visit: impl FnMut(Row) -> Result<(), ApiError>) -> 
 }
 
 /// 400 for JSON that does not parse, 422 naming the element and field that has the wrong shape.
-fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
+fn json_error(path: &str, error: &serde_json::Error) -> Error {
     let message = error.to_string();
     let message = message.rfind(" at line ").map_or(message.as_str(), |at| &message[..at]).to_owned();
     if error.classify() != serde_json::error::Category::Data {
-        return ApiError::BadRequest(format!("the body is not valid JSON: {message}"));
+        return Error::Unreadable(format!("the body is not valid JSON: {message}"));
     }
     let field = if path == "." { "body" } else { path };
     let code = if message.starts_with("unknown field") { "unknown_field" } else { "invalid_type" };
-    ApiError::field(field, code, message)
+    Error::field(field, code, message)
 }
 
 /// Visits the elements of the top-level array one by one.
 struct EachRow<'a, F> {
     visit: &'a mut F,
     /// The visitor's own error, kept aside: serde can only carry a message.
-    stopped: &'a mut Option<ApiError>,
+    stopped: &'a mut Option<Error>,
 }
 
-impl<'de, F: FnMut(Row) -> Result<(), ApiError>> DeserializeSeed<'de> for EachRow<'_, F> {
+impl<'de, F: FnMut(Row) -> Result<(), Error>> DeserializeSeed<'de> for EachRow<'_, F> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -171,7 +171,7 @@ impl<'de, F: FnMut(Row) -> Result<(), ApiError>> DeserializeSeed<'de> for EachRo
     }
 }
 
-impl<'de, F: FnMut(Row) -> Result<(), ApiError>> Visitor<'de> for EachRow<'_, F> {
+impl<'de, F: FnMut(Row) -> Result<(), Error>> Visitor<'de> for EachRow<'_, F> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -202,7 +202,7 @@ mod tests {
     const HEADER: &str = "claimant_kind,name,email,service,loss_started_at,loss_ended_at,currency,\
                           claimed_amount,bank_code,account_number,account_holder";
 
-    fn rows(text: &str, format: &Format) -> Result<Vec<Row>, ApiError> {
+    fn rows(text: &str, format: &Format) -> Result<Vec<Row>, Error> {
         let mut rows = Vec::new();
         for_each_row(text, format, |row| {
             rows.push(row);
@@ -211,11 +211,9 @@ mod tests {
         Ok(rows)
     }
 
-    fn codes(error: ApiError) -> Vec<String> {
+    fn codes(error: Error) -> Vec<String> {
         match error {
-            ApiError::Validation(errors) => {
-                errors.into_iter().map(|e| format!("{}:{}", e.field, e.code)).collect()
-            }
+            Error::Invalid(errors) => errors.into_iter().map(|e| format!("{}:{}", e.field, e.code)).collect(),
             other => vec![other.to_string()],
         }
     }
@@ -251,7 +249,7 @@ mod tests {
         assert_eq!(unknown, ["[1].colour:unknown_field"]);
         let number = codes(rows(r#"[{"claimed_amount": 1000}]"#, &Format::Json).unwrap_err());
         assert_eq!(number, ["[0].claimed_amount:invalid_type"]);
-        assert!(matches!(rows(r#"[{"name": "Kim"}"#, &Format::Json), Err(ApiError::BadRequest(_))));
+        assert!(matches!(rows(r#"[{"name": "Kim"}"#, &Format::Json), Err(Error::Unreadable(_))));
         assert_eq!(codes(rows(r#"{"name": "Kim"}"#, &Format::Json).unwrap_err()), ["body:invalid_type"]);
     }
 

@@ -12,10 +12,10 @@ use crate::db::audit::{self, NewEvent};
 use crate::db::bulk::{self, status, UploadRow};
 use crate::db::{self, DbConnection, Pool};
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
 use crate::usecases::claims::file::Filer;
 use crate::usecases::idempotency::{self, IdempotencyKey};
 use crate::usecases::incidents;
+use crate::usecases::Error;
 
 /// One `POST /bulk-uploads`, as received.
 pub struct UploadRequest {
@@ -24,7 +24,7 @@ pub struct UploadRequest {
     pub key: IdempotencyKey,
     pub incident_id: String,
     pub format: Format,
-    pub body: actix_web::web::Bytes,
+    pub body: Vec<u8>,
 }
 
 impl UploadRequest {
@@ -59,7 +59,7 @@ pub struct Outcome {
 
 /// Runs a whole upload on the calling (blocking) thread: one short transaction to start it,
 /// one per chunk of rows, one to complete it; none is held while another is waited for.
-pub fn run(pool: &Pool, request: UploadRequest) -> Result<Outcome, ApiError> {
+pub fn run(pool: &Pool, request: UploadRequest) -> Result<Outcome, Error> {
     let (scope, hash) = (request.scope(), request.hash());
     let mut conn = pool.get()?;
     // A completed upload is final: its replay needs neither a lock nor a look at the body.
@@ -79,11 +79,11 @@ pub fn run(pool: &Pool, request: UploadRequest) -> Result<Outcome, ApiError> {
     Ok(Outcome { upload: view(&upload), replayed: false })
 }
 
-fn check_same_request(stored: &UploadRow, hash: &str) -> Result<(), ApiError> {
+fn check_same_request(stored: &UploadRow, hash: &str) -> Result<(), Error> {
     if stored.request_hash == hash {
         Ok(())
     } else {
-        Err(ApiError::field(
+        Err(Error::field(
             idempotency::HEADER,
             "idempotency_key_reused",
             "this key was already used with a different request",
@@ -98,7 +98,7 @@ fn start(
     scope: &str,
     hash: &str,
     total_rows: i64,
-) -> Result<UploadRow, ApiError> {
+) -> Result<UploadRow, Error> {
     // Two requests with one key: the second waits here and then finds the first's upload.
     db::lock_key(conn, &format!("bulk_upload_key:{scope}:{}", request.key.as_str()))?;
     if let Some(existing) = bulk::find_by_key(conn, scope, request.key.as_str())? {
@@ -107,17 +107,13 @@ fn start(
     }
     let now = Timestamp::now();
     let incident = match incidents::load(conn, &request.incident_id) {
-        Err(ApiError::NotFound) => {
-            return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"))
+        Err(Error::NotFound) => {
+            return Err(Error::field("incident_id", "unknown_incident", "no such incident"))
         }
         other => other?,
     };
     if !incident.claims_open_at(now) {
-        return Err(ApiError::field(
-            "incident_id",
-            "claims_closed",
-            "this incident is not taking claims now",
-        ));
+        return Err(Error::field("incident_id", "claims_closed", "this incident is not taking claims now"));
     }
     let row = UploadRow {
         id: crate::usecases::new_id(),

@@ -23,15 +23,15 @@ use crate::domain::service::ServiceSlug;
 use crate::domain::signals::Thresholds;
 use crate::domain::time::Timestamp;
 use crate::domain::verification::Verification;
-use crate::http::ApiError;
+use crate::usecases::Error;
 use crate::usecases::{incidents, policies};
 
-fn corrupt(row: &ClaimRow, what: &str) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("claim {} has an unreadable {what}", row.id))
+fn corrupt(row: &ClaimRow, what: &str) -> Error {
+    Error::Internal(anyhow::anyhow!("claim {} has an unreadable {what}", row.id))
 }
 
 /// The terms stored on the claim.
-fn stored_terms(row: &ClaimRow, currency: Currency) -> Result<LossTerms, ApiError> {
+fn stored_terms(row: &ClaimRow, currency: Currency) -> Result<LossTerms, Error> {
     let money = |minor: Option<i64>| minor.map(|m| Money::from_minor(m, currency));
     let loss = Interval::new(Timestamp::from_db(row.loss_started_at), Timestamp::from_db(row.loss_ended_at))
         .ok_or_else(|| corrupt(row, "loss period"))?;
@@ -64,14 +64,17 @@ pub fn amend(
     thresholds: Thresholds,
     id: &str,
     input: AmendInput,
-) -> Result<ClaimView, ApiError> {
+) -> Result<ClaimView, Error> {
     let row = load_for_change(conn, actor, id)?;
     if !is_claimant_of(actor, &row) {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let status = ClaimStatus::parse(&row.status).ok_or_else(|| corrupt(&row, "status"))?;
     if !matches!(status, ClaimStatus::Verified | ClaimStatus::NeedsReview | ClaimStatus::Deficient) {
-        return Err(ApiError::conflict(format!("a claim that is {} cannot be amended", row.status)));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::WrongStatus { incident_id: None },
+            format!("a claim that is {} cannot be amended", row.status),
+        ));
     }
     let currency = Currency::parse(&row.currency).map_err(|_| corrupt(&row, "currency"))?;
     let now = Timestamp::now();
@@ -84,7 +87,7 @@ pub fn amend(
         Verification::compute(terms.loss, &service_windows(conn, &row.incident_id, service.as_str())?);
     if !verification.has_outage() {
         // An accepted claim is never rejected by its owner's own amendment: it is refused instead.
-        return Err(ApiError::field(
+        return Err(Error::field(
             "loss_started_at",
             reason::NO_RECORDED_OUTAGE,
             "the amended loss period overlaps no recorded outage of this service",
@@ -139,7 +142,10 @@ pub fn amend(
         updated_at: now.to_db(),
     };
     if !claims::amend_terms(conn, &row.id, &row.status, &amended, &windows)? {
-        return Err(ApiError::conflict("the claim changed meanwhile; read it again"));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::Stale,
+            "the claim changed meanwhile; read it again",
+        ));
     }
     let event = NewEvent {
         action: "claim.amended",
@@ -158,6 +164,6 @@ pub fn amend(
         }),
     };
     audit::append(conn, &actor.audit_name(), &[event])?;
-    let updated = claims::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
+    let updated = claims::find(conn, &row.id)?.ok_or(Error::NotFound)?;
     Ok(view(&updated, &windows, unmasked_for(Some(actor))))
 }

@@ -22,10 +22,11 @@ use crate::domain::severity::Severity;
 use crate::domain::signals::{Signal, Thresholds};
 use crate::domain::time::Timestamp;
 use crate::domain::verification::{OutageWindow, Verification};
-use crate::http::ApiError;
 use crate::usecases::claims::screen::{self, Client};
+use crate::usecases::error::{ConflictKind, ExistingClaim};
 use crate::usecases::incidents::{self, Incident};
 use crate::usecases::policies::{self, StoredPolicy};
+use crate::usecases::Error;
 
 /// How long a claimant has to answer a deficiency, unless finance says otherwise.
 pub const DEFAULT_CURE_DAYS: i64 = 14;
@@ -46,7 +47,7 @@ pub struct Filer {
 impl Filer {
     /// Claimants file for themselves, partners for their members; staff and status tokens
     /// do not file. `None` is the public web form.
-    pub fn for_actor(actor: Option<&Actor>) -> Result<Filer, ApiError> {
+    pub fn for_actor(actor: Option<&Actor>) -> Result<Filer, Error> {
         let Some(actor) = actor else {
             return Ok(Filer {
                 channel: Channel::Web,
@@ -58,7 +59,7 @@ impl Filer {
             });
         };
         if actor.claim_scope.is_some() {
-            return Err(ApiError::Forbidden);
+            return Err(Error::Forbidden);
         }
         match (actor.role, &actor.org) {
             (Role::Claimant, _) => Ok(Filer {
@@ -77,7 +78,7 @@ impl Filer {
                 client: Client::Partner(format!("org:{org}")),
                 thresholds: Thresholds::default(),
             }),
-            _ => Err(ApiError::Forbidden),
+            _ => Err(Error::Forbidden),
         }
     }
 
@@ -157,59 +158,20 @@ fn opening_status(
 }
 
 /// Files one claim in the caller's transaction; its audit event goes to `context`, which the
-/// caller flushes before commit. Incident, windows and policy are read once per transaction.
+/// transaction helper appends before commit. Incident, windows and policy are read once per
+/// transaction.
 pub fn file(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     filer: &Filer,
     draft: ClaimDraft,
-) -> Result<FiledClaim, ApiError> {
+) -> Result<FiledClaim, Error> {
     let now = Timestamp::now();
     let incident_id = draft.incident_id.clone();
-    let incident =
-        context.memo(format!("incident:{incident_id}"), || incidents::load(conn, &incident_id).map(Arc::new));
-    let incident = match incident {
-        Err(ApiError::NotFound) => {
-            return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"));
-        }
-        other => other?,
-    };
-    if !incident.claims_open_at(now) {
-        return Err(ApiError::field(
-            "incident_id",
-            "claims_closed",
-            "this incident is not taking claims now",
-        ));
-    }
-    if draft.claimed.currency() != incident.currency {
-        return Err(ApiError::field(
-            "currency",
-            "currency_mismatch",
-            format!("claims for this incident are paid in {}", incident.currency),
-        ));
-    }
+    let incident = open_incident(conn, context, &draft, now)?;
     let service = draft.service.as_str();
     let identity = draft.claimant.identity_key();
-    // Two filings of one claimant for one service are decided one after the other, on every
-    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
-    if !context.lock(conn, &claimant_lock_key(&incident.row.id, service, &identity))? {
-        return Err(ApiError::Busy);
-    }
-    if let Some(external_ref) = &draft.external_ref {
-        if let Some(existing) =
-            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
-        {
-            // The same filer's own reference: it may read that claim.
-            return Err(ApiError::Conflict {
-                detail: format!("external_ref {external_ref:?} was already used for another claim"),
-                existing_id: Some(existing),
-                existing_reference: None,
-            });
-        }
-    }
-    if let Some(existing) = claims::find_live_claim_of_identity(conn, &incident.row.id, service, &identity)? {
-        return Err(duplicate(filer, &draft, existing));
-    }
+    refuse_second_filing(conn, context, filer, &draft, &incident.row.id, &identity)?;
     let windows = context.memo(format!("windows:{incident_id}:{service}"), || {
         service_windows(conn, &incident_id, service).map(Arc::new)
     })?;
@@ -247,6 +209,68 @@ pub fn file(
     Ok(FiledClaim { row, windows: window_rows })
 }
 
+/// The incident a claim is filed for, if it takes this claim now.
+fn open_incident(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    draft: &ClaimDraft,
+    now: Timestamp,
+) -> Result<Arc<Incident>, Error> {
+    let incident_id = &draft.incident_id;
+    let incident =
+        context.memo(format!("incident:{incident_id}"), || incidents::load(conn, incident_id).map(Arc::new));
+    let incident = match incident {
+        Err(Error::NotFound) => {
+            return Err(Error::field("incident_id", "unknown_incident", "no such incident"));
+        }
+        other => other?,
+    };
+    if !incident.claims_open_at(now) {
+        return Err(Error::field("incident_id", "claims_closed", "this incident is not taking claims now"));
+    }
+    if draft.claimed.currency() != incident.currency {
+        return Err(Error::field(
+            "currency",
+            "currency_mismatch",
+            format!("claims for this incident are paid in {}", incident.currency),
+        ));
+    }
+    Ok(incident)
+}
+
+/// Takes the claimant's lock, then refuses a reused `external_ref` and a second live claim of
+/// the same claimant for the same service (SPEC 5).
+fn refuse_second_filing(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    filer: &Filer,
+    draft: &ClaimDraft,
+    incident_id: &str,
+    identity: &str,
+) -> Result<(), Error> {
+    let service = draft.service.as_str();
+    // Two filings of one claimant for one service are decided one after the other, on every
+    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
+    if !context.lock(conn, &claimant_lock_key(incident_id, service, identity))? {
+        return Err(Error::Busy);
+    }
+    if let Some(external_ref) = &draft.external_ref {
+        if let Some(existing) =
+            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
+        {
+            // The same filer's own reference: it may read that claim.
+            return Err(Error::conflict(
+                ConflictKind::ExternalRefUsed { existing_id: existing },
+                format!("external_ref {external_ref:?} was already used for another claim"),
+            ));
+        }
+    }
+    if let Some(existing) = claims::find_live_claim_of_identity(conn, incident_id, service, identity)? {
+        return Err(duplicate(filer, draft, existing));
+    }
+    Ok(())
+}
+
 /// The lock under which one claimant's filings for one incident and service are decided.
 pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> String {
     format!("claim:{incident_id}:{service}:{identity}")
@@ -256,30 +280,27 @@ pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> St
 /// the existing claim (its own claimant, or the partner that filed it) learns which claim it is;
 /// anyone else, such as an anonymous filer who typed someone's registration number, learns only
 /// that a claim exists and how its owner reaches it.
-fn duplicate(filer: &Filer, draft: &ClaimDraft, existing: claims::ExistingClaim) -> ApiError {
+fn duplicate(filer: &Filer, draft: &ClaimDraft, existing: claims::ExistingClaim) -> Error {
     let who = if draft.claimant.brn.is_some() { "this business" } else { "this person" };
     let readable = filer.owner_kind != super::owner_kind::PUBLIC
         && existing.owner_kind == filer.owner_kind
         && existing.owner == filer.owner;
     if readable {
-        return ApiError::Conflict {
-            detail: format!(
-                "{who} already has claim {} for this service; amend that claim instead of filing \
-                 another (POST /api/v1/claims/{}/amend)",
-                existing.reference, existing.id
-            ),
-            existing_id: Some(existing.id),
-            existing_reference: Some(existing.reference),
-        };
+        let detail = format!(
+            "{who} already has claim {} for this service; amend that claim instead of filing \
+             another (POST /api/v1/claims/{}/amend)",
+            existing.reference, existing.id
+        );
+        let existing = ExistingClaim { id: existing.id, reference: existing.reference };
+        return Error::conflict(ConflictKind::DuplicateClaim { existing: Some(existing) }, detail);
     }
-    ApiError::Conflict {
-        detail: format!(
+    Error::conflict(
+        ConflictKind::DuplicateClaim { existing: None },
+        format!(
             "{who} already has a claim for this service: one claim covers the whole loss. Its \
              owner follows or amends it through the status link of its receipt."
         ),
-        existing_id: None,
-        existing_reference: None,
-    }
+    )
 }
 
 /// The stored overlaps of a claim with the outage windows it was verified against.
@@ -301,7 +322,7 @@ pub fn service_windows(
     conn: &mut DbConnection,
     incident_id: &str,
     service: &str,
-) -> Result<Vec<OutageWindow>, ApiError> {
+) -> Result<Vec<OutageWindow>, Error> {
     Ok(windows::list_for_service(conn, incident_id, service)?
         .into_iter()
         .filter_map(|w| {

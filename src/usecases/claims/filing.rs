@@ -11,8 +11,8 @@ use crate::auth::JwtKeys;
 use crate::db::group_commit::GroupCommit;
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
 use crate::domain::role::Actor;
-use crate::http::ApiError;
 use crate::usecases::idempotency::{self, Answer, IdempotencyKey};
+use crate::usecases::Error;
 
 /// How long a filing waits in all for a claimant another transaction is filing.
 const BUSY_PATIENCE: Duration = Duration::from_secs(15);
@@ -33,7 +33,7 @@ pub async fn file_claim(
     keys: &JwtKeys,
     filing: Filing,
     input: &NewClaimInput,
-) -> Result<Answer, ApiError> {
+) -> Result<Answer, Error> {
     let hash = idempotency::request_hash("POST /api/v1/claims", input);
     let scope = match &filing.actor {
         Some(actor) => format!("{}@{}", actor.audit_name(), actor.org.as_deref().unwrap_or("")),
@@ -47,7 +47,7 @@ pub async fn file_claim(
         match attempt.once(group, keys, filing.key.as_ref(), draft.clone()).await {
             // Another transaction (a bulk chunk, another instance) is filing this claimant right
             // now; the group-commit writer does not wait for it, this request does, off the writer.
-            Err(ApiError::Busy) if waited < BUSY_PATIENCE => {
+            Err(Error::Busy) if waited < BUSY_PATIENCE => {
                 tokio::time::sleep(pause).await;
                 waited += pause;
                 pause = (pause * 2).min(Duration::from_millis(200));
@@ -73,7 +73,7 @@ impl Attempt {
         keys: &JwtKeys,
         key: Option<&IdempotencyKey>,
         draft: ClaimDraft,
-    ) -> Result<Answer, ApiError> {
+    ) -> Result<Answer, Error> {
         let (public, filer) = (self.public, self.filer.clone());
         match key {
             // The answer is stored with the key, so it is rendered inside the transaction.
@@ -84,7 +84,7 @@ impl Attempt {
                     .run(move |conn, context| {
                         // The writer never waits for a lock (see `WriteContext::lock`).
                         if !context.lock(conn, &idempotency::lock_name(&scope, &key))? {
-                            return Err(ApiError::Busy);
+                            return Err(Error::Busy);
                         }
                         idempotency::replay_or_run(conn, &scope, Some(&key), &hash, |conn| {
                             render(&keys, public, &file::file(conn, context, &filer, draft)?)
@@ -103,10 +103,10 @@ impl Attempt {
 }
 
 /// The answer to a filing: the claim, and for public filings a token that reads it.
-fn render(keys: &JwtKeys, public: bool, filed: &FiledClaim) -> Result<(u16, serde_json::Value), ApiError> {
+fn render(keys: &JwtKeys, public: bool, filed: &FiledClaim) -> Result<(u16, serde_json::Value), Error> {
     let mut claim = view(&filed.row, &filed.windows, false);
     if public {
-        claim.status_token = Some(keys.mint_status_token(&claim.id).map_err(ApiError::Internal)?);
+        claim.status_token = Some(keys.mint_status_token(&claim.id).map_err(Error::Internal)?);
     }
-    Ok((201, serde_json::to_value(claim).map_err(|e| ApiError::Internal(e.into()))?))
+    Ok((201, serde_json::to_value(claim).map_err(|e| Error::Internal(e.into()))?))
 }

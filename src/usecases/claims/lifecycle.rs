@@ -20,7 +20,7 @@ use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::Errors;
-use crate::http::ApiError;
+use crate::usecases::Error;
 use crate::usecases::{incidents, policies};
 
 /// The body of `POST /claims/{id}/review`.
@@ -49,13 +49,16 @@ pub struct DocumentsInput {
     pub note: String,
 }
 
-fn status_of(row: &ClaimRow) -> Result<ClaimStatus, ApiError> {
+fn status_of(row: &ClaimRow) -> Result<ClaimStatus, Error> {
     ClaimStatus::parse(&row.status)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("claim {} has an unknown status", row.id)))
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("claim {} has an unknown status", row.id)))
 }
 
-fn illegal(row: &ClaimRow, what: &str) -> ApiError {
-    ApiError::conflict(format!("a claim that is {} cannot be {what}", row.status))
+fn illegal(row: &ClaimRow, what: &str) -> Error {
+    Error::conflict(
+        crate::usecases::error::ConflictKind::WrongStatus { incident_id: None },
+        format!("a claim that is {} cannot be {what}", row.status),
+    )
 }
 
 /// Moves the claim from its current status, appends the event, and answers the new view.
@@ -66,9 +69,12 @@ fn transition(
     change: StatusChange,
     action: &'static str,
     details: serde_json::Value,
-) -> Result<ClaimView, ApiError> {
+) -> Result<ClaimView, Error> {
     if !claims::change_status(conn, &row.id, &row.status, &change)? {
-        return Err(ApiError::conflict("the claim changed meanwhile; read it again"));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::Stale,
+            "the claim changed meanwhile; read it again",
+        ));
     }
     let mut details = details;
     details["from"] = json!(row.status);
@@ -78,14 +84,14 @@ fn transition(
         &actor.audit_name(),
         &[NewEvent { action, entity_type: "claim", entity_id: row.id.clone(), details }],
     )?;
-    let updated = claims::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
+    let updated = claims::find(conn, &row.id)?.ok_or(Error::NotFound)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
     Ok(view(&updated, &windows, unmasked_for(Some(actor))))
 }
 
-pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
+pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, Error> {
     if actor.is(&[Role::Admin, Role::Finance]) && actor.claim_scope.is_none() {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let row = load_for_change(conn, actor, id)?;
     if !status_of(&row)?.can_withdraw() {
@@ -106,9 +112,9 @@ pub fn review(
     actor: &Actor,
     id: &str,
     input: ReviewInput,
-) -> Result<ClaimView, ApiError> {
+) -> Result<ClaimView, Error> {
     if actor.role != Role::Finance || actor.claim_scope.is_some() {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let row = load_for_change(conn, actor, id)?;
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
@@ -134,7 +140,7 @@ pub fn review(
         errors.add("cure_days", "not_allowed", "goes only with the request_info decision");
     }
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors.into_vec()));
+        return Err(Error::Invalid(errors.into_vec()));
     }
     if !status_of(&row)?.can_review() {
         return Err(illegal(&row, "reviewed"));
@@ -163,10 +169,10 @@ pub fn documents(
     actor: &Actor,
     id: &str,
     input: DocumentsInput,
-) -> Result<ClaimView, ApiError> {
+) -> Result<ClaimView, Error> {
     let row = load_for_change(conn, actor, id)?;
     if !is_claimant_of(actor, &row) {
-        return Err(ApiError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
     let mut errors = Errors::default();
@@ -175,14 +181,17 @@ pub fn documents(
     }
     let sent = Evidence::parse(&input.evidence, currency, &mut errors);
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors.into_vec()));
+        return Err(Error::Invalid(errors.into_vec()));
     }
     if status_of(&row)? != ClaimStatus::Deficient {
         return Err(illegal(&row, "sent documents (only deficient claims are)"));
     }
     let now = Timestamp::now();
     if row.cure_deadline.is_some_and(|deadline| now > Timestamp::from_db(deadline)) {
-        return Err(ApiError::conflict("the deadline to answer this deficiency has passed"));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::DeadlinePassed,
+            "the deadline to answer this deficiency has passed",
+        ));
     }
     let money = |minor: Option<i64>| minor.map(|m| Money::from_minor(m, currency));
     let stored = Evidence {
@@ -214,11 +223,7 @@ pub fn documents(
 
 /// A claim held back only for missing evidence is verified once the evidence is complete and
 /// it is not above the review threshold; anything else goes back to a person.
-fn cured_status(
-    conn: &mut DbConnection,
-    row: &ClaimRow,
-    evidence: &Evidence,
-) -> Result<ClaimStatus, ApiError> {
+fn cured_status(conn: &mut DbConnection, row: &ClaimRow, evidence: &Evidence) -> Result<ClaimStatus, Error> {
     let only_missing_evidence =
         row.status_reason.as_deref().is_some_and(|r| r.starts_with(reason::MISSING_EVIDENCE));
     if !only_missing_evidence {

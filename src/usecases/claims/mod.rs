@@ -206,7 +206,7 @@ pub fn with_signals(
     conn: &mut crate::db::DbConnection,
     actor: &Actor,
     views: &mut [ClaimView],
-) -> Result<(), crate::http::ApiError> {
+) -> Result<(), crate::usecases::Error> {
     if !unmasked_for(Some(actor)) || views.is_empty() {
         return Ok(());
     }
@@ -223,7 +223,7 @@ pub fn with_signals(
 pub fn with_paid_amounts(
     conn: &mut crate::db::DbConnection,
     views: &mut [ClaimView],
-) -> Result<(), crate::http::ApiError> {
+) -> Result<(), crate::usecases::Error> {
     let paid: Vec<String> = views.iter().filter(|v| v.status == "paid").map(|v| v.id.clone()).collect();
     if paid.is_empty() {
         return Ok(());

@@ -8,16 +8,16 @@ use crate::db::DbConnection;
 use crate::domain::claim::{Channel, ClaimStatus};
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
-use crate::http::page::{Page, PageRequest};
-use crate::http::query::IdParam;
-use crate::http::ApiError;
+use crate::usecases::page::{Page, PageRequest};
+use crate::usecases::query::IdParam;
+use crate::usecases::Error;
 
 /// Query of `GET /claims`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimQuery {
     #[serde(default)]
-    #[schemars(schema_with = "crate::http::page::limit_schema")]
+    #[schemars(schema_with = "crate::usecases::page::limit_schema")]
     pub limit: Option<u32>,
     pub cursor: Option<IdParam>,
     pub incident_id: Option<IdParam>,
@@ -29,20 +29,20 @@ pub struct ClaimQuery {
 }
 
 /// Loads a claim the actor may read, or answers 404.
-pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, ApiError> {
-    claims::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(ApiError::NotFound)
+pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, Error> {
+    claims::find(conn, id)?.filter(|row| can_read(actor, row)).ok_or(Error::NotFound)
 }
 
 /// Loads a claim the actor may read for a change of its state. The change first waits for any
 /// payout batch of the claim's incident being calculated (SPEC 8: a batch never pays a claim
 /// as if a change answered 2xx had not happened), then reads the claim as it is now.
-pub fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, ApiError> {
+pub fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, Error> {
     let row = load_visible(conn, actor, id)?;
     crate::db::lock_key_shared(conn, &crate::db::batch_key(&row.incident_id))?;
     load_visible(conn, actor, id)
 }
 
-pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, ApiError> {
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, Error> {
     let row = load_visible(conn, actor, id)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
     let mut views = [view(&row, &windows, unmasked_for(Some(actor)))];
@@ -69,7 +69,7 @@ fn scope(actor: &Actor) -> ClaimFilter {
     filter
 }
 
-pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result<Page<ClaimView>, ApiError> {
+pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result<Page<ClaimView>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.map(IdParam::into_string))?;
     let mut filter = scope(actor);
     filter.incident_id = query.incident_id.map(IdParam::into_string);

@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::signals::{self, Signal, SignalCode, Thresholds};
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// Who filed, for `filing_velocity`, and which threshold applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub fn screen(
     client: &Client,
     peers: PeerMedian,
     now: Timestamp,
-) -> Result<Vec<Signal>, ApiError> {
+) -> Result<Vec<Signal>, Error> {
     let mut found = Vec::new();
     let mut hit = |code, detail: String| found.push(Signal { code, detail });
     let shared =
@@ -104,7 +104,7 @@ pub fn screen(
 
 /// The count and median (the lower middle one) of the claim's peers: the latest similar
 /// claims (see `screening::PEERS`).
-pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, ApiError> {
+pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, Error> {
     let mut amounts =
         screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, &claim.claimant_kind)?;
     amounts.sort_unstable();
@@ -120,8 +120,8 @@ pub fn record(
     client: &Client,
     found: &[Signal],
     now: Timestamp,
-) -> Result<(), ApiError> {
-    let signals = serde_json::to_string(found).map_err(|e| ApiError::Internal(e.into()))?;
+) -> Result<(), Error> {
+    let signals = serde_json::to_string(found).map_err(|e| Error::Internal(e.into()))?;
     let row = ScreeningRow {
         claim_id: claim_id.to_owned(),
         client_key: client.key().map(str::to_owned),
@@ -132,13 +132,13 @@ pub fn record(
 }
 
 /// The stored signals of these claims, for finance.
-pub fn stored(conn: &mut DbConnection, claim_ids: &[String]) -> Result<Vec<(String, Vec<Signal>)>, ApiError> {
+pub fn stored(conn: &mut DbConnection, claim_ids: &[String]) -> Result<Vec<(String, Vec<Signal>)>, Error> {
     screening::signals_of(conn, claim_ids)?
         .into_iter()
         .map(|(id, text)| {
             serde_json::from_str(&text)
                 .map(|signals| (id.clone(), signals))
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!("claim {id} has unreadable signals: {e}")))
+                .map_err(|e| Error::Internal(anyhow::anyhow!("claim {id} has unreadable signals: {e}")))
         })
         .collect()
 }

@@ -18,13 +18,13 @@ use crate::db::claims::{self, ClaimWindowRow, StatusChange};
 use crate::db::{self, DbConnection};
 use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
 use crate::domain::payout::trace::NoTrace;
-use crate::domain::payout::{allocate, assess, Assessment};
+use crate::domain::payout::{allocate, assess, Allocation, Assessment};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
 use crate::usecases::claims::file::DEFAULT_CURE_DAYS;
 use crate::usecases::incidents;
 use crate::usecases::policies::StoredPolicy;
+use crate::usecases::Error;
 
 /// The body of `POST /payout-batches`.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
@@ -52,36 +52,19 @@ struct Hold {
     reason: String,
 }
 
-fn parse_uuid(field: &str, text: &str) -> Result<String, ApiError> {
-    crate::domain::id::parse(text).ok_or_else(|| ApiError::field(field, "invalid_id", "must be an id"))
+fn parse_uuid(field: &str, text: &str) -> Result<String, Error> {
+    crate::domain::id::parse(text).ok_or_else(|| Error::field(field, "invalid_id", "must be an id"))
 }
 
-fn too_large() -> ApiError {
-    ApiError::field("policy_id", "calculation_overflow", "the amounts are too large to calculate exactly")
+fn too_large() -> Error {
+    Error::field("policy_id", "calculation_overflow", "the amounts are too large to calculate exactly")
 }
 
-pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> Result<BatchView, ApiError> {
-    let incident_id = parse_uuid("incident_id", &input.incident_id)?;
-    let policy_id = parse_uuid("policy_id", &input.policy_id)?;
-    // Batches of one incident are created one at a time, and every change of a claim's state
-    // waits for them (it takes the same key shared): the claims read below stay as read until
-    // commit, on every instance.
-    db::lock_key(conn, &db::batch_key(&incident_id))?;
-    match incidents::load(conn, &incident_id) {
-        Err(ApiError::NotFound) => {
-            return Err(ApiError::field("incident_id", "unknown_incident", "no such incident"))
-        }
-        other => other?,
-    };
-    let policy = db::policies::find(conn, &policy_id)?
-        .ok_or_else(|| ApiError::field("policy_id", "unknown_policy", "no such policy"))
-        .and_then(StoredPolicy::from_row)?;
-    if policy.row.incident_id != incident_id {
-        return Err(ApiError::field("policy_id", "policy_mismatch", "is a policy of another incident"));
-    }
+pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> Result<BatchView, Error> {
+    let (incident_id, policy) = lock_incident_policy(conn, &input)?;
     let (candidates, holds) = assess_eligible(conn, &incident_id, &policy)?;
     if candidates.is_empty() {
-        return Err(ApiError::field(
+        return Err(Error::field(
             "incident_id",
             "no_eligible_claims",
             "has no claims this policy can pay now",
@@ -95,28 +78,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
 
     let now = Timestamp::now();
     let batch_id = crate::usecases::new_id();
-    let mut digest = Sha256::new();
-    let mut lines = Vec::with_capacity(candidates.len());
-    for ((line_no, candidate), outcome) in (1_i64..).zip(&candidates).zip(&allocation.lines) {
-        digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
-        lines.push(LineRow {
-            batch_id: batch_id.clone(),
-            line_no,
-            claim_id: candidate.claim.id.clone(),
-            claim_reference: candidate.claim.reference.clone(),
-            rule_index: i32::try_from(candidate.rule_index).unwrap_or(i32::MAX),
-            gross: candidate.gross.normalize().to_string(),
-            share: outcome.share.map(|s| s.normalize().to_string()),
-            payout_minor: outcome.payout_minor,
-            status: if outcome.closed { "closed_no_payout" } else { "pending" }.to_owned(),
-            prior_status: candidate.claim.status.clone(),
-            active: true,
-            facts: candidate.facts.to_text(outcome).map_err(|e| ApiError::Internal(e.into()))?,
-            bank_reference: None,
-            failure_reason: None,
-            settled_at: None,
-        });
-    }
+    let (lines, lines_sha256) = line_rows(&batch_id, &candidates, &allocation)?;
     let batch = BatchRow {
         id: batch_id.clone(),
         incident_id: incident_id.clone(),
@@ -155,7 +117,8 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
     // instead of being overridden.
     let taken = batches::take_claims(conn, &batch_id, now.to_db())?;
     if taken != lines.len() {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::Stale,
             "claims changed while the batch was calculated; nothing was stored, create it again",
         ));
     }
@@ -174,7 +137,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
             "total_payout_minor": batch.total_payout_minor,
             "budget_binding": batch.budget_binding,
             "factor": batch.factor,
-            "lines_sha256": hex::encode(digest.finalize()),
+            "lines_sha256": lines_sha256,
         }),
     });
     audit::append(conn, &actor.audit_name(), &events)?;
@@ -182,12 +145,69 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
     view(&batch)
 }
 
+/// Checks the input's incident and policy, taking the incident's batch lock first.
+fn lock_incident_policy(
+    conn: &mut DbConnection,
+    input: &NewBatchInput,
+) -> Result<(String, StoredPolicy), Error> {
+    let incident_id = parse_uuid("incident_id", &input.incident_id)?;
+    let policy_id = parse_uuid("policy_id", &input.policy_id)?;
+    // Batches of one incident are created one at a time, and every change of a claim's state
+    // waits for them (it takes the same key shared): the claims read below stay as read until
+    // commit, on every instance.
+    db::lock_key(conn, &db::batch_key(&incident_id))?;
+    match incidents::load(conn, &incident_id) {
+        Err(Error::NotFound) => {
+            return Err(Error::field("incident_id", "unknown_incident", "no such incident"))
+        }
+        other => other?,
+    };
+    let policy = db::policies::find(conn, &policy_id)?
+        .ok_or_else(|| Error::field("policy_id", "unknown_policy", "no such policy"))
+        .and_then(StoredPolicy::from_row)?;
+    if policy.row.incident_id != incident_id {
+        return Err(Error::field("policy_id", "policy_mismatch", "is a policy of another incident"));
+    }
+    Ok((incident_id, policy))
+}
+
+/// The batch's lines, one per candidate in order, and the digest of their payouts (audited).
+fn line_rows(
+    batch_id: &str,
+    candidates: &[Candidate],
+    allocation: &Allocation,
+) -> Result<(Vec<LineRow>, String), Error> {
+    let mut digest = Sha256::new();
+    let mut lines = Vec::with_capacity(candidates.len());
+    for ((line_no, candidate), outcome) in (1_i64..).zip(candidates).zip(&allocation.lines) {
+        digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
+        lines.push(LineRow {
+            batch_id: batch_id.to_owned(),
+            line_no,
+            claim_id: candidate.claim.id.clone(),
+            claim_reference: candidate.claim.reference.clone(),
+            rule_index: i32::try_from(candidate.rule_index).unwrap_or(i32::MAX),
+            gross: candidate.gross.normalize().to_string(),
+            share: outcome.share.map(|s| s.normalize().to_string()),
+            payout_minor: outcome.payout_minor,
+            status: if outcome.closed { "closed_no_payout" } else { "pending" }.to_owned(),
+            prior_status: candidate.claim.status.clone(),
+            active: true,
+            facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
+            bank_reference: None,
+            failure_reason: None,
+            settled_at: None,
+        });
+    }
+    Ok((lines, hex::encode(digest.finalize())))
+}
+
 /// Assesses every eligible claim, page by page in claim id order.
 fn assess_eligible(
     conn: &mut DbConnection,
     incident_id: &str,
     policy: &StoredPolicy,
-) -> Result<(Vec<Candidate>, Vec<Hold>), ApiError> {
+) -> Result<(Vec<Candidate>, Vec<Hold>), Error> {
     let currency = policy.policy.currency;
     let (mut candidates, mut holds) = (Vec::new(), Vec::new());
     let mut after = String::new();
@@ -210,7 +230,7 @@ fn assess_eligible(
             own.sort_by(|a, b| a.window_id.cmp(&b.window_id));
             let facts = StoredFacts::of(&claim, &own);
             let Some(claim_facts) = facts.to_claim_facts(&claim.id, currency) else {
-                return Err(ApiError::Internal(anyhow::anyhow!("claim {} has unreadable facts", claim.id)));
+                return Err(Error::Internal(anyhow::anyhow!("claim {} has unreadable facts", claim.id)));
             };
             match assess(&policy.policy, &claim_facts, &mut NoTrace).map_err(|_| too_large())? {
                 Assessment::Gross { rule_index, gross } => {
@@ -225,7 +245,7 @@ fn assess_eligible(
 }
 
 /// Sends held claims back to a person, with their audit events.
-fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Result<Vec<NewEvent>, ApiError> {
+fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Result<Vec<NewEvent>, Error> {
     let mut events = Vec::with_capacity(holds.len() + 1);
     for hold in holds {
         let change = StatusChange {

@@ -8,18 +8,23 @@ use crate::db::batches;
 use crate::db::DbConnection;
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::error::ConflictKind;
+use crate::usecases::Error;
 
-pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, ApiError> {
+pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     if actor.is_named(&batch.created_by) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
+            ConflictKind::SameApprover { incident_id: batch.incident_id.clone() },
             "a batch is approved by a finance user other than the one who created it",
         ));
     }
     let now = Timestamp::now().to_db();
     if !batches::change_status(conn, id, "calculated", "approved", &actor.audit_name(), now)? {
-        return Err(ApiError::conflict(format!("a batch that is {} cannot be approved", batch.status)));
+        return Err(Error::conflict(
+            wrong_status(&batch),
+            format!("a batch that is {} cannot be approved", batch.status),
+        ));
     }
     let closed = batches::close_unpaid_claims(conn, id, now)?;
     // What is approved is this exact file: its fingerprint is stored and audited.
@@ -46,11 +51,14 @@ pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Batch
     view(&load(conn, id)?)
 }
 
-pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, ApiError> {
+pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     let now = Timestamp::now().to_db();
     if !batches::change_status(conn, id, "calculated", "cancelled", &actor.audit_name(), now)? {
-        return Err(ApiError::conflict(format!("a batch that is {} cannot be cancelled", batch.status)));
+        return Err(Error::conflict(
+            wrong_status(&batch),
+            format!("a batch that is {} cannot be cancelled", batch.status),
+        ));
     }
     let released = batches::release_claims(conn, id, now)?;
     let event = NewEvent {
@@ -61,4 +69,8 @@ pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchV
     };
     audit::append(conn, &actor.audit_name(), &[event])?;
     view(&load(conn, id)?)
+}
+
+fn wrong_status(batch: &batches::BatchRow) -> ConflictKind {
+    ConflictKind::WrongStatus { incident_id: Some(batch.incident_id.clone()) }
 }

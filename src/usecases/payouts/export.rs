@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::brn::Brn;
 use crate::domain::csv_cell::guard;
 use crate::domain::money::{Currency, Money};
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 pub const COLUMNS: [&str; 11] = [
     "line_no",
@@ -96,7 +96,7 @@ pub struct Fingerprint {
 }
 
 /// Renders the whole file once, keeping only its fingerprint (constant memory).
-pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow) -> Result<Fingerprint, ApiError> {
+pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow) -> Result<Fingerprint, Error> {
     let currency = currency_of(batch)?;
     let (mut plain, mut with_bom) = (Sha256::new(), Sha256::new());
     plain.update(head(false));
@@ -132,13 +132,15 @@ fn stored(batch: &BatchRow) -> Option<Fingerprint> {
 
 /// Checks the batch may be exported and gives what the answer's headers announce: the
 /// fingerprint stored at approval, so the file is read once, while it is streamed.
-pub fn summarize(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, ApiError> {
+pub fn summarize(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, Error> {
     let batch = load(conn, batch_id)?;
     if !matches!(batch.status.as_str(), "approved" | "settled") {
-        return Err(ApiError::conflict(format!(
-            "only approved batches are exported; this one is {}",
-            batch.status
-        )));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::WrongStatus {
+                incident_id: Some(batch.incident_id.clone()),
+            },
+            format!("only approved batches are exported; this one is {}", batch.status),
+        ));
     }
     let currency = currency_of(&batch)?;
     let print = match stored(&batch) {

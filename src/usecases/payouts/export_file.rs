@@ -6,10 +6,10 @@ use super::export::{self, ExportSummary};
 use crate::db::DbConnection;
 use crate::domain::money::Currency;
 use crate::domain::role::Actor;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 /// The checks and the numbers of an export, without recording it: what HEAD answers.
-pub fn inspect(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, ApiError> {
+pub fn inspect(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<ExportSummary, Error> {
     export::summarize(conn, batch_id, bom)
 }
 
@@ -20,7 +20,7 @@ pub fn record(
     actor: &Actor,
     batch_id: &str,
     bom: bool,
-) -> Result<ExportSummary, ApiError> {
+) -> Result<ExportSummary, Error> {
     let summary = export::summarize(conn, batch_id, bom)?;
     let event = crate::db::audit::NewEvent {
         action: "payout_batch.exported",
@@ -36,7 +36,7 @@ pub fn record(
 }
 
 /// The currency the file is written in.
-pub fn currency(summary: &ExportSummary) -> Result<Currency, ApiError> {
+pub fn currency(summary: &ExportSummary) -> Result<Currency, Error> {
     super::currency_of(&summary.batch)
 }
 
@@ -46,7 +46,7 @@ pub fn page(
     batch_id: &str,
     after: i64,
     currency: Currency,
-) -> Result<Option<(Vec<u8>, i64)>, ApiError> {
+) -> Result<Option<(Vec<u8>, i64)>, Error> {
     let rows = crate::db::batches::export_page(conn, batch_id, after, export::PAGE)?;
     Ok(rows.last().map(|last| (export::render(&rows, batch_id, currency), last.line_no)))
 }

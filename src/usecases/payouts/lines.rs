@@ -16,9 +16,9 @@ use crate::domain::payout::arith::{minor_units, mul, to_minor_unit};
 use crate::domain::payout::trace::{Recorder, Step, Tracer, Value};
 use crate::domain::payout::{assess, Assessment};
 use crate::domain::policy::Rounding;
-use crate::http::page::{Page, PageRequest};
-use crate::http::ApiError;
+use crate::usecases::page::{Page, PageRequest};
 use crate::usecases::policies::StoredPolicy;
+use crate::usecases::Error;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LineView {
@@ -196,8 +196,8 @@ fn line_view(policy: &StoredPolicy, batch: &BatchRow, line: LineRow, currency: C
     }
 }
 
-fn policy_of(conn: &mut DbConnection, batch: &BatchRow) -> Result<StoredPolicy, ApiError> {
-    let row = db::policies::find(conn, &batch.policy_id)?.ok_or(ApiError::NotFound)?;
+fn policy_of(conn: &mut DbConnection, batch: &BatchRow) -> Result<StoredPolicy, Error> {
+    let row = db::policies::find(conn, &batch.policy_id)?.ok_or(Error::NotFound)?;
     StoredPolicy::from_row(row)
 }
 
@@ -207,7 +207,7 @@ pub fn list(
     batch_id: &str,
     page: &PageRequest,
     after: i64,
-) -> Result<Page<LineView>, ApiError> {
+) -> Result<Page<LineView>, Error> {
     let batch = load(conn, batch_id)?;
     let (policy, currency) = (policy_of(conn, &batch)?, currency_of(&batch)?);
     let rows = batches::lines(conn, batch_id, after, page.fetch())?;
@@ -215,9 +215,9 @@ pub fn list(
         .map(|line| line_view(&policy, &batch, line, currency)))
 }
 
-pub fn get(conn: &mut DbConnection, batch_id: &str, claim_id: &str) -> Result<LineView, ApiError> {
+pub fn get(conn: &mut DbConnection, batch_id: &str, claim_id: &str) -> Result<LineView, Error> {
     let batch = load(conn, batch_id)?;
-    let line = batches::line_for_claim(conn, batch_id, claim_id)?.ok_or(ApiError::NotFound)?;
+    let line = batches::line_for_claim(conn, batch_id, claim_id)?.ok_or(Error::NotFound)?;
     let (policy, currency) = (policy_of(conn, &batch)?, currency_of(&batch)?);
     Ok(line_view(&policy, &batch, line, currency))
 }

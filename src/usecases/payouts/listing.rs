@@ -2,15 +2,15 @@
 
 use super::{view, BatchView};
 use crate::db::DbConnection;
-use crate::http::page::{Page, PageRequest};
-use crate::http::ApiError;
+use crate::usecases::page::{Page, PageRequest};
+use crate::usecases::Error;
 
 /// One page of batches after the cursor of `page`.
 pub fn list(
     conn: &mut DbConnection,
     incident_id: Option<&str>,
     page: &PageRequest,
-) -> Result<Page<BatchView>, ApiError> {
+) -> Result<Page<BatchView>, Error> {
     let rows = crate::db::batches::list(conn, incident_id, page.after.as_deref(), page.fetch())?;
     let page = Page::from_fetched(rows, page, |b| b.id.clone());
     let items = page.items.iter().map(view).collect::<Result<Vec<_>, _>>()?;

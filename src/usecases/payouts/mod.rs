@@ -16,7 +16,7 @@ use crate::db::batches::{self, BatchRow};
 use crate::db::DbConnection;
 use crate::domain::money::{Currency, Money};
 use crate::domain::time::Timestamp;
-use crate::http::ApiError;
+use crate::usecases::Error;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BatchView {
@@ -45,12 +45,12 @@ pub struct BatchView {
     pub settled_at: Option<String>,
 }
 
-pub fn currency_of(row: &BatchRow) -> Result<Currency, ApiError> {
+pub fn currency_of(row: &BatchRow) -> Result<Currency, Error> {
     Currency::parse(&row.currency)
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("batch {} has an unknown currency", row.id)))
+        .map_err(|_| Error::Internal(anyhow::anyhow!("batch {} has an unknown currency", row.id)))
 }
 
-pub fn view(row: &BatchRow) -> Result<BatchView, ApiError> {
+pub fn view(row: &BatchRow) -> Result<BatchView, Error> {
     let currency = currency_of(row)?;
     let money = |minor: i64| Money::from_minor(minor, currency).to_string();
     let at = |t| Timestamp::from_db(t).to_string();
@@ -79,6 +79,6 @@ pub fn view(row: &BatchRow) -> Result<BatchView, ApiError> {
     })
 }
 
-pub fn load(conn: &mut DbConnection, id: &str) -> Result<BatchRow, ApiError> {
-    batches::find(conn, id)?.ok_or(ApiError::NotFound)
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<BatchRow, Error> {
+    batches::find(conn, id)?.ok_or(Error::NotFound)
 }

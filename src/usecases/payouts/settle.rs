@@ -9,14 +9,15 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{load, view, BatchView};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::batches;
+use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
-use crate::http::ApiError;
 use crate::usecases::bulk::decode::decode_csv;
+use crate::usecases::Error;
 
 const REQUIRED: [&str; 2] = ["claim_id", "status"];
 const KNOWN: [&str; 4] = ["claim_id", "status", "bank_reference", "failure_reason"];
@@ -53,21 +54,25 @@ pub fn import(
     actor: &Actor,
     batch_id: &str,
     body: &[u8],
-) -> Result<SettlementSummary, ApiError> {
+) -> Result<SettlementSummary, Error> {
     let batch = load(conn, batch_id)?;
     if !matches!(batch.status.as_str(), "approved" | "settled") {
-        return Err(ApiError::conflict(format!(
-            "only approved batches are settled; this one is {}",
-            batch.status
-        )));
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::WrongStatus {
+                incident_id: Some(batch.incident_id.clone()),
+            },
+            format!("only approved batches are settled; this one is {}", batch.status),
+        ));
     }
     let rows: Vec<(u64, Result<SettlementLine, RowError>)> = (1_u64..).zip(parse_file(body)?).collect();
     let now = Timestamp::now().to_db();
     let mut summary = Tally::default();
     for chunk in rows.chunks(CHUNK_ROWS) {
-        db::write_tx(conn, |conn| record_chunk(conn, actor, batch_id, chunk, now, &mut summary))?;
+        db::write_tx_with_context(conn, |conn, context| {
+            record_chunk(conn, context, actor, batch_id, chunk, now, &mut summary)
+        })?;
     }
-    db::write_tx(conn, |conn| {
+    db::write_tx_with_context(conn, |conn, context| {
         let pending = batches::pending_count(conn, batch_id)?;
         if pending == 0 {
             batches::change_status(conn, batch_id, "approved", "settled", &actor.audit_name(), now)?;
@@ -81,8 +86,8 @@ pub fn import(
                 "unchanged": summary.unchanged, "errors": summary.errors.len(), "pending_after": pending,
             }),
         };
-        audit::append(conn, &actor.audit_name(), &[event])?;
-        Ok::<_, ApiError>(())
+        context.audit(&actor.audit_name(), event);
+        Ok::<_, Error>(())
     })?;
     Ok(SettlementSummary {
         batch: view(&load(conn, batch_id)?)?,
@@ -98,12 +103,13 @@ pub fn import(
 /// only once the chunk's work is done (a failed chunk is rolled back and reported as a whole).
 fn record_chunk(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     batch_id: &str,
     rows: &[(u64, Result<SettlementLine, RowError>)],
     now: chrono::NaiveDateTime,
     summary: &mut Tally,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let mut chunk = Tally::default();
     for (row, parsed) in rows {
         chunk.total += 1;
@@ -136,7 +142,7 @@ fn record_chunk(
                 "paid": chunk.paid, "failed": chunk.failed,
             }),
         };
-        audit::append(conn, &actor.audit_name(), &[event])?;
+        context.audit(&actor.audit_name(), event);
     }
     summary.total += chunk.total;
     summary.paid += chunk.paid;
@@ -158,12 +164,12 @@ pub struct SettlementLine {
 /// Reads a settlement file (UTF-8 or CP949, decoded as bulk uploads are) into its rows in
 /// order, each checked or with its error. Problems of the whole file (its encoding, its header)
 /// are one 4xx.
-pub fn parse_file(body: &[u8]) -> Result<Vec<Result<SettlementLine, RowError>>, ApiError> {
+pub fn parse_file(body: &[u8]) -> Result<Vec<Result<SettlementLine, RowError>>, Error> {
     let text = decode_csv(body, None)?;
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
     let headers =
-        reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
+        reader.headers().map_err(|e| Error::Unreadable(format!("unreadable CSV header: {e}")))?.clone();
     let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
     let mut header_errors = Vec::new();
     for name in headers.iter().filter(|h| !KNOWN.contains(h)) {
@@ -173,7 +179,7 @@ pub fn parse_file(body: &[u8]) -> Result<Vec<Result<SettlementLine, RowError>>, 
         header_errors.push(FieldError::new(*name, "missing_column", "is a required column"));
     }
     if !header_errors.is_empty() {
-        return Err(ApiError::Validation(header_errors));
+        return Err(Error::Invalid(header_errors));
     }
     let rows = (1_u64..)
         .zip(reader.records())
@@ -239,7 +245,7 @@ fn apply(
     now: chrono::NaiveDateTime,
     row: u64,
     tally: &mut Tally,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     if batches::settle_line(
         conn,
         batch_id,
@@ -320,7 +326,7 @@ mod tests {
                     }
                 }
                 // NUL in a cell refuses the whole file, naming the body.
-                Err(ApiError::Validation(errors)) => prop_assert!(errors.iter().all(|e| e.field == "body")),
+                Err(Error::Invalid(errors)) => prop_assert!(errors.iter().all(|e| e.field == "body")),
                 Err(other) => prop_assert!(false, "{:?}", other),
             }
         }

@@ -4,10 +4,10 @@
 use crate::db::DbConnection;
 use crate::domain::role::Actor;
 use crate::http::page::{PageRequest, MAX_LIMIT};
-use crate::http::ApiError;
 use crate::usecases::incidents;
 use crate::usecases::payouts::{self, BatchView};
 use crate::usecases::reports::{self, Summary};
+use crate::usecases::Error;
 
 /// The page's data for one incident (the first one when none is chosen).
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct Dashboard {
 }
 
 /// Loads the page; an incident id that does not exist answers 404, as in the API.
-pub fn load(conn: &mut DbConnection, actor: &Actor, incident: Option<String>) -> Result<Dashboard, ApiError> {
+pub fn load(conn: &mut DbConnection, actor: &Actor, incident: Option<String>) -> Result<Dashboard, Error> {
     // One page of incidents is plenty: a programme handles a handful of outages.
     let page = PageRequest::parse(Some(MAX_LIMIT), None)?;
     let listed = incidents::list(conn, Some(actor), &page)?.items;

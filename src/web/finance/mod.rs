@@ -23,8 +23,10 @@ use super::i18n::Lang;
 use crate::http::endpoint::endpoint;
 use crate::http::state::AppState;
 use crate::http::ApiError;
+use crate::usecases::error::{Conflict, ConflictKind};
 use crate::usecases::parse_id;
-use crate::usecases::payouts::{decide, export_file, load as load_batch};
+use crate::usecases::payouts::{decide, export_file};
+use crate::usecases::Error;
 
 /// Mounts the page and its actions.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -132,22 +134,22 @@ async fn approve(
         return Ok(see_other(&links::finance_url(None, Some("expired"), lang)));
     };
     let id = parse_id(&path)?;
-    let (who, batch_id) = (actor.clone(), id.clone());
-    let (incident, notice) = match state.write(move |conn| decide::approve(conn, &actor, &batch_id)).await {
+    // The use case's own error, not the API's answer: its refusal names the reason.
+    let (incident, notice) = match state.write_outcome(move |conn| decide::approve(conn, &actor, &id)).await {
         Ok(batch) => (Some(batch.incident_id), "approved"),
-        Err(ApiError::NotFound) => (None, "not_found"),
-        // The use case refused: say why, reading the batch only to pick the message.
-        Err(ApiError::Conflict { .. }) => {
-            let batch = state.read(move |conn| load_batch(conn, &id)).await?;
-            let notice = if who.is_named(&batch.created_by) { "four_eyes" } else { "not_calculated" };
-            (Some(batch.incident_id), notice)
+        Err(Error::NotFound) => (None, "not_found"),
+        Err(Error::Conflict(Conflict { kind: ConflictKind::SameApprover { incident_id }, .. })) => {
+            (Some(incident_id), "four_eyes")
         }
-        Err(other) => return Err(other),
+        Err(Error::Conflict(Conflict { kind: ConflictKind::WrongStatus { incident_id }, .. })) => {
+            (incident_id, "not_calculated")
+        }
+        Err(other) => return Err(other.into()),
     };
     Ok(see_other(&links::finance_url(incident.as_deref(), Some(notice), lang)))
 }
 
-/// `GET /finance/batches/{id}/export.csv`: the API's export handler, called as the signed-in
+/// `GET /finance/batches/{id}/export.csv`: the API's export use case, run as the signed-in
 /// finance user, so the file, its headers and its audit event are exactly the API's.
 async fn export(
     req: HttpRequest,
@@ -160,10 +162,8 @@ async fn export(
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
     let id = parse_id(&path)?;
-    match state.write(move |conn| export_file::record(conn, &actor, &id, bom)).await {
-        Err(ApiError::Conflict { .. }) => {
-            Ok(see_other(&links::finance_url(None, Some("not_exportable"), lang)))
-        }
+    match state.write_outcome(move |conn| export_file::record(conn, &actor, &id, bom)).await {
+        Err(Error::Conflict(_)) => Ok(see_other(&links::finance_url(None, Some("not_exportable"), lang))),
         summary => crate::http::export::file(state, &summary?, bom),
     }
 }

@@ -67,7 +67,11 @@ pub struct NewSession {
 
 /// Stores a session for `actor`, living `token_left` seconds (the token's remaining life) but at
 /// most [`MAX_SESSION_SECONDS`].
-pub fn start(conn: &mut DbConnection, actor: &Actor, token_left: i64) -> Result<NewSession, ApiError> {
+pub fn start(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    token_left: i64,
+) -> Result<NewSession, crate::usecases::Error> {
     let max_age = token_left.min(MAX_SESSION_SECONDS);
     let id = hex::encode(rand::random::<[u8; 32]>());
     let now = Timestamp::now().as_utc();
