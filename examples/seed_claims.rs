@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use outage_claims::db::claims::{self, ClaimRow, ClaimWindowRow};
 use outage_claims::db::{self, windows, DatabaseUrl};
+use outage_claims::domain::claim::{Channel, ClaimStatus, OwnerKind};
+use outage_claims::domain::claimant::ClaimantKind;
+use outage_claims::domain::money::Currency;
 use outage_claims::domain::time::Timestamp;
 
 const CHUNK: usize = 5_000;
@@ -47,11 +50,11 @@ fn run() -> anyhow::Result<()> {
             let mut overlaps = Vec::with_capacity(n);
             for number in numbers {
                 let id = uuid::Uuid::now_v7().to_string();
-                let kind = if number % 3 == 0 { "individual" } else { "business" };
+                let kind = if number % 3 == 0 { ClaimantKind::Individual } else { ClaimantKind::Business };
                 overlaps.push(ClaimWindowRow {
                     claim_id: id.clone(),
                     window_id: window.id.clone(),
-                    severity: window.severity.clone(),
+                    severity: window.severity,
                     overlap_seconds: seconds,
                 });
                 rows.push(ClaimRow {
@@ -59,12 +62,12 @@ fn run() -> anyhow::Result<()> {
                     reference: format!("OC-{number:07}"),
                     incident_id: incident.clone(),
                     service: service.clone(),
-                    status: "verified".into(),
+                    status: ClaimStatus::Verified,
                     status_reason: None,
-                    channel: "bulk".into(),
-                    owner_kind: "partner".into(),
+                    channel: Channel::Bulk,
+                    owner_kind: OwnerKind::Partner,
                     owner: "bench".into(),
-                    claimant_kind: kind.into(),
+                    claimant_kind: kind,
                     claimant_name: format!("Bench claimant {number}"),
                     claimant_brn: None,
                     claimant_email: format!("bench-{number}@example.kr"),
@@ -72,7 +75,7 @@ fn run() -> anyhow::Result<()> {
                     identity_key: format!("email:bench-{number}@example.kr"),
                     loss_started_at: start,
                     loss_ended_at: start + chrono::Duration::seconds(seconds),
-                    currency: "KRW".into(),
+                    currency: Currency::KRW,
                     claimed_minor: 50_000 + (number * 7919) % 950_000,
                     baseline_revenue_minor: Some(1_000_000 + (number * 104_729) % 9_000_000),
                     outage_revenue_minor: Some((number * 1_299_709) % 1_000_000),

@@ -7,8 +7,9 @@ use super::schema::{bulk_upload_errors, bulk_uploads};
 use super::DbConnection;
 
 pub mod status {
-    pub const PROCESSING: &str = "processing";
-    pub const COMPLETED: &str = "completed";
+    use crate::domain::upload::UploadStatus;
+    pub const PROCESSING: UploadStatus = UploadStatus::Processing;
+    pub const COMPLETED: UploadStatus = UploadStatus::Completed;
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -21,7 +22,7 @@ pub struct UploadRow {
     pub owner: String,
     pub incident_id: String,
     pub format: String,
-    pub status: String,
+    pub status: crate::domain::upload::UploadStatus,
     pub total_rows: i64,
     pub next_row: i64,
     pub accepted: i64,

@@ -5,6 +5,10 @@ use diesel::prelude::*;
 
 use super::schema::{claim_windows, claims, counters};
 use super::DbConnection;
+use crate::domain::claim::{Channel, ClaimStatus, OwnerKind};
+use crate::domain::claimant::ClaimantKind;
+use crate::domain::money::Currency;
+use crate::domain::severity::Severity;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = claims)]
@@ -13,12 +17,12 @@ pub struct ClaimRow {
     pub reference: String,
     pub incident_id: String,
     pub service: String,
-    pub status: String,
+    pub status: ClaimStatus,
     pub status_reason: Option<String>,
-    pub channel: String,
-    pub owner_kind: String,
+    pub channel: Channel,
+    pub owner_kind: OwnerKind,
     pub owner: String,
-    pub claimant_kind: String,
+    pub claimant_kind: ClaimantKind,
     pub claimant_name: String,
     pub claimant_brn: Option<String>,
     pub claimant_email: String,
@@ -26,7 +30,7 @@ pub struct ClaimRow {
     pub identity_key: String,
     pub loss_started_at: NaiveDateTime,
     pub loss_ended_at: NaiveDateTime,
-    pub currency: String,
+    pub currency: Currency,
     pub claimed_minor: i64,
     pub baseline_revenue_minor: Option<i64>,
     pub outage_revenue_minor: Option<i64>,
@@ -48,7 +52,7 @@ pub struct ClaimRow {
 pub struct ClaimWindowRow {
     pub claim_id: String,
     pub window_id: String,
-    pub severity: String,
+    pub severity: Severity,
     pub overlap_seconds: i64,
 }
 
@@ -113,7 +117,7 @@ pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResul
 pub struct ExistingClaim {
     pub id: String,
     pub reference: String,
-    pub owner_kind: String,
+    pub owner_kind: OwnerKind,
     pub owner: String,
 }
 
@@ -129,7 +133,7 @@ pub fn find_live_claim_of_identity(
         .filter(claims::identity_key.eq(identity_key))
         .filter(claims::incident_id.eq(incident_id))
         .filter(claims::service.eq(service))
-        .filter(claims::status.ne("withdrawn"))
+        .filter(claims::status.ne(ClaimStatus::Withdrawn))
         .select((claims::id, claims::reference, claims::owner_kind, claims::owner));
     // At most one row (a unique index), loaded without `LIMIT ?`: SQLite re-prepares a
     // statement whose LIMIT is a bound parameter at every execution, and this runs per filing.
@@ -138,7 +142,7 @@ pub fn find_live_claim_of_identity(
 
 pub fn find_by_external_ref(
     conn: &mut DbConnection,
-    owner_kind: &str,
+    owner_kind: OwnerKind,
     owner: &str,
     external_ref: &str,
 ) -> QueryResult<Option<String>> {
@@ -170,11 +174,11 @@ pub fn windows_of(conn: &mut DbConnection, claim_ids: &[String]) -> QueryResult<
 #[derive(Debug, Clone, Default)]
 pub struct ClaimFilter {
     pub incident_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ClaimStatus>,
     pub service: Option<String>,
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
     /// Only claims of this owner: `(owner_kind, owner)`.
-    pub owner: Option<(String, String)>,
+    pub owner: Option<(OwnerKind, String)>,
     /// Only this claim (status tokens).
     pub only_id: Option<String>,
 }
@@ -193,16 +197,16 @@ pub fn list(
         query = query.filter(claims::incident_id.eq(v.clone()));
     }
     if let Some(v) = &filter.status {
-        query = query.filter(claims::status.eq(v.clone()));
+        query = query.filter(claims::status.eq(*v));
     }
     if let Some(v) = &filter.service {
         query = query.filter(claims::service.eq(v.clone()));
     }
     if let Some(v) = &filter.channel {
-        query = query.filter(claims::channel.eq(v.clone()));
+        query = query.filter(claims::channel.eq(*v));
     }
     if let Some((kind, owner)) = &filter.owner {
-        query = query.filter(claims::owner_kind.eq(kind.clone())).filter(claims::owner.eq(owner.clone()));
+        query = query.filter(claims::owner_kind.eq(*kind)).filter(claims::owner.eq(owner.clone()));
     }
     if let Some(id) = &filter.only_id {
         query = query.filter(claims::id.eq(id.clone()));
@@ -214,7 +218,7 @@ pub fn list(
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = claims, treat_none_as_null = true)]
 pub struct StatusChange {
-    pub status: String,
+    pub status: ClaimStatus,
     pub status_reason: Option<String>,
     pub cure_deadline: Option<NaiveDateTime>,
     pub approved_minor: Option<i64>,
@@ -226,7 +230,7 @@ pub struct StatusChange {
 pub fn change_status(
     conn: &mut DbConnection,
     id: &str,
-    from: &str,
+    from: ClaimStatus,
     change: &StatusChange,
 ) -> QueryResult<bool> {
     let updated =
@@ -248,7 +252,7 @@ pub fn update_evidence(conn: &mut DbConnection, id: &str, evidence: &EvidenceUpd
 }
 
 /// Claims by status across all incidents (for `/metrics`).
-pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(ClaimStatus, i64)>> {
     claims::table.group_by(claims::status).select((claims::status, diesel::dsl::count_star())).load(conn)
 }
 
@@ -264,7 +268,7 @@ pub struct TermsAmended {
     pub monthly_fee_minor: Option<i64>,
     pub description: Option<String>,
     pub outage_seconds: i64,
-    pub status: String,
+    pub status: ClaimStatus,
     pub status_reason: Option<String>,
     pub cure_deadline: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -275,7 +279,7 @@ pub struct TermsAmended {
 pub fn amend_terms(
     conn: &mut DbConnection,
     id: &str,
-    from: &str,
+    from: ClaimStatus,
     terms: &TermsAmended,
     windows: &[ClaimWindowRow],
 ) -> QueryResult<bool> {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::incidents;
 use super::DbConnection;
+use crate::domain::money::Currency;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = incidents)]
@@ -12,7 +13,7 @@ pub struct IncidentRow {
     pub id: String,
     pub title: String,
     pub description: String,
-    pub currency: String,
+    pub currency: Currency,
     pub started_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
     pub claims_open_at: NaiveDateTime,

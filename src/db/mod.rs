@@ -17,6 +17,7 @@ pub mod reports;
 pub mod schema;
 pub mod screening;
 pub mod sessions;
+pub mod types;
 pub mod windows;
 
 use std::time::Duration;

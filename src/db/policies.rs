@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::policies;
 use super::DbConnection;
+use crate::domain::money::Currency;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = policies)]
@@ -12,7 +13,7 @@ pub struct PolicyRow {
     pub id: String,
     pub incident_id: String,
     pub version: i32,
-    pub currency: String,
+    pub currency: Currency,
     /// The normalized policy document (JSON).
     pub document: String,
     pub created_by: String,

@@ -98,7 +98,7 @@ pub fn latest_peer_amounts(
     conn: &mut DbConnection,
     incident_id: &str,
     service: &str,
-    claimant_kind: &str,
+    claimant_kind: crate::domain::claimant::ClaimantKind,
 ) -> QueryResult<Vec<i64>> {
     claims::table
         .filter(claims::incident_id.eq(incident_id))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::outage_windows;
 use super::DbConnection;
+use crate::domain::severity::Severity;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outage_windows)]
@@ -12,7 +13,7 @@ pub struct WindowRow {
     pub id: String,
     pub incident_id: String,
     pub service: String,
-    pub severity: String,
+    pub severity: Severity,
     pub started_at: NaiveDateTime,
     pub ended_at: NaiveDateTime,
     pub created_by: String,

@@ -93,6 +93,29 @@ impl Channel {
     }
 }
 
+/// Who a claim belongs to: the claimant's account, a partner organisation, or nobody (filed
+/// on the public form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OwnerKind {
+    Claimant,
+    Partner,
+    Public,
+}
+
+impl OwnerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::Claimant => "claimant",
+            OwnerKind::Partner => "partner",
+            OwnerKind::Public => "public",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OwnerKind> {
+        [OwnerKind::Claimant, OwnerKind::Partner, OwnerKind::Public].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 /// A finance decision on a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -131,6 +154,24 @@ pub mod reason {
 
 /// How a claim marked as a duplicate of an older one is stored (see migration 000007).
 pub const DUPLICATE_IDENTITY_PREFIX: &str = "duplicate:";
+
+impl std::fmt::Display for ClaimStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for OwnerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -42,3 +42,9 @@ impl EvidenceField {
         }
     }
 }
+
+impl std::fmt::Display for ClaimantKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

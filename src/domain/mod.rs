@@ -2,6 +2,7 @@
 
 pub mod amendment;
 pub mod audit;
+pub mod batch;
 pub mod brn;
 pub mod claim;
 pub mod claim_input;
@@ -19,5 +20,6 @@ pub mod signals;
 pub mod time;
 #[cfg(test)]
 pub mod tricky_text;
+pub mod upload;
 pub mod validation;
 pub mod verification;

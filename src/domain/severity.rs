@@ -26,3 +26,9 @@ impl Severity {
         Severity::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -66,9 +66,7 @@ pub struct Incident {
 
 impl Incident {
     pub fn from_row(row: IncidentRow) -> Result<Incident, Error> {
-        let currency = Currency::parse(&row.currency)
-            .map_err(|_| Error::Internal(anyhow::anyhow!("incident {} has an unknown currency", row.id)))?;
-        Ok(Incident { row, currency })
+        Ok(Incident { currency: row.currency, row })
     }
 
     pub fn review_threshold(&self) -> Option<Money> {
@@ -88,7 +86,7 @@ impl Incident {
             id: row.id.clone(),
             title: row.title.clone(),
             description: row.description.clone(),
-            currency: row.currency.clone(),
+            currency: row.currency.to_string(),
             started_at: at(row.started_at),
             ended_at: row.ended_at.map(at),
             claims_open_at: at(row.claims_open_at),
@@ -139,7 +137,7 @@ pub fn create(
         id: super::new_id(),
         title: input.title.trim().to_owned(),
         description: input.description,
-        currency: currency.code().to_owned(),
+        currency,
         started_at: input.started_at.to_db(),
         ended_at: input.ended_at.map(Timestamp::to_db),
         claims_open_at: input.claims_open_at.to_db(),

@@ -102,7 +102,7 @@ pub fn create(
         id: super::new_id(),
         incident_id: incident_id.to_owned(),
         version: policies::next_version(conn, incident_id)?,
-        currency: policy.currency.code().to_owned(),
+        currency: policy.currency,
         document: serde_json::to_string(&document).map_err(|e| Error::Internal(e.into()))?,
         created_by: actor.audit_name(),
         created_at: Timestamp::now().to_db(),

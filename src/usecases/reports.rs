@@ -11,6 +11,7 @@ use super::incidents;
 use crate::db::batches;
 use crate::db::reports::{self, Dimension, Group};
 use crate::db::DbConnection;
+use crate::domain::batch::BatchStatus;
 use crate::domain::money::Currency;
 use crate::usecases::Error;
 
@@ -77,15 +78,19 @@ pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, Er
     let (failed_count, failed) = line("failed");
     let live: Vec<_> = batches::list(conn, Some(incident_id), None, i64::MAX)?
         .into_iter()
-        .filter(|b| b.status != "cancelled")
+        .filter(|b| b.status != BatchStatus::Cancelled)
         .collect();
     let assessed_gross: Decimal = live.iter().filter_map(|b| Decimal::from_str(&b.total_gross).ok()).sum();
     let assessed_payout: i128 = live.iter().map(|b| i128::from(b.total_payout_minor)).sum();
     let mut batch_counts: Vec<GroupView> = Vec::new();
     for batch in batches::list(conn, Some(incident_id), None, i64::MAX)? {
-        match batch_counts.iter_mut().find(|g| g.key == batch.status) {
+        match batch_counts.iter_mut().find(|g| g.key == batch.status.as_str()) {
             Some(group) => group.count += 1,
-            None => batch_counts.push(GroupView { key: batch.status, count: 1, amount: String::new() }),
+            None => batch_counts.push(GroupView {
+                key: batch.status.to_string(),
+                count: 1,
+                amount: String::new(),
+            }),
         }
     }
     batch_counts.sort_by(|a, b| a.key.cmp(&b.key));

@@ -267,7 +267,7 @@ fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRo
         }),
     };
     audit::append(conn, &filer.audit_name, &[event])?;
-    upload.status = status::COMPLETED.to_owned();
+    upload.status = status::COMPLETED;
     upload.completed_at = Some(now);
     upload.updated_at = now;
     Ok(upload)

@@ -42,7 +42,7 @@ pub struct BulkUploadView {
 pub fn view(row: &UploadRow) -> BulkUploadView {
     BulkUploadView {
         id: row.id.clone(),
-        status: row.status.clone(),
+        status: row.status.to_string(),
         total_rows: row.total_rows,
         accepted: row.accepted,
         rejected: row.rejected,

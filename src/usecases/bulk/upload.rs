@@ -123,7 +123,7 @@ fn start(
         owner: request.filer.owner.clone(),
         incident_id: request.incident_id.clone(),
         format: request.format.as_str().to_owned(),
-        status: status::PROCESSING.to_owned(),
+        status: status::PROCESSING,
         total_rows,
         next_row: 1,
         accepted: 0,

@@ -15,7 +15,6 @@ use crate::db::DbConnection;
 use crate::domain::amendment::{AmendInput, LossTerms};
 use crate::domain::claim::{reason, ClaimStatus};
 use crate::domain::claim_input::Evidence;
-use crate::domain::claimant::ClaimantKind;
 use crate::domain::interval::Interval;
 use crate::domain::money::{Currency, Money};
 use crate::domain::role::Actor;
@@ -69,20 +68,20 @@ pub fn amend(
     if !is_claimant_of(actor, &row) {
         return Err(Error::Forbidden);
     }
-    let status = ClaimStatus::parse(&row.status).ok_or_else(|| corrupt(&row, "status"))?;
+    let status = row.status;
     if !matches!(status, ClaimStatus::Verified | ClaimStatus::NeedsReview | ClaimStatus::Deficient) {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::WrongStatus { incident_id: None },
             format!("a claim that is {} cannot be amended", row.status),
         ));
     }
-    let currency = Currency::parse(&row.currency).map_err(|_| corrupt(&row, "currency"))?;
+    let currency = row.currency;
     let now = Timestamp::now();
     let before = stored_terms(&row, currency)?;
     let terms = input.apply(&before, now)?;
     let incident = incidents::load(conn, &row.incident_id)?;
     let service = ServiceSlug::parse(&row.service).map_err(|_| corrupt(&row, "service"))?;
-    let kind = ClaimantKind::parse(&row.claimant_kind).ok_or_else(|| corrupt(&row, "claimant kind"))?;
+    let kind = row.claimant_kind;
     let verification =
         Verification::compute(terms.loss, &service_windows(conn, &row.incident_id, service.as_str())?);
     if !verification.has_outage() {
@@ -114,7 +113,7 @@ pub fn amend(
     // not counted for velocity.
     let mut screened = row.clone();
     screened.claimed_minor = terms.claimed.minor();
-    screened.status = to.as_str().to_owned();
+    screened.status = to;
     let peers = screen::peers_of(conn, &screened)?;
     let signals = screen::screen(conn, &thresholds, &screened, &Client::Uncounted, peers, now)?;
     let (to, to_reason) = match held_for_signals(&screened, &signals) {
@@ -136,12 +135,12 @@ pub fn amend(
         monthly_fee_minor: terms.evidence.monthly_fee.map(Money::minor),
         description: terms.description.clone(),
         outage_seconds: verification.outage_seconds(),
-        status: to.as_str().to_owned(),
+        status: to,
         status_reason: to_reason,
         cure_deadline,
         updated_at: now.to_db(),
     };
-    if !claims::amend_terms(conn, &row.id, &row.status, &amended, &windows)? {
+    if !claims::amend_terms(conn, &row.id, row.status, &amended, &windows)? {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::Stale,
             "the claim changed meanwhile; read it again",

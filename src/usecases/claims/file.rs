@@ -18,7 +18,6 @@ use crate::domain::interval::Interval;
 use crate::domain::money::Money;
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
-use crate::domain::severity::Severity;
 use crate::domain::signals::{Signal, Thresholds};
 use crate::domain::time::Timestamp;
 use crate::domain::verification::{OutageWindow, Verification};
@@ -35,7 +34,7 @@ pub const DEFAULT_CURE_DAYS: i64 = 14;
 #[derive(Debug, Clone)]
 pub struct Filer {
     pub channel: Channel,
-    pub owner_kind: &'static str,
+    pub owner_kind: crate::domain::claim::OwnerKind,
     pub owner: String,
     /// How the filer is named in the audit chain.
     pub audit_name: String,
@@ -311,7 +310,7 @@ pub fn window_rows(claim_id: &str, verification: &Verification) -> Vec<ClaimWind
         .map(|o| ClaimWindowRow {
             claim_id: claim_id.to_owned(),
             window_id: o.window_id.clone(),
-            severity: o.severity.as_str().to_owned(),
+            severity: o.severity,
             overlap_seconds: o.seconds,
         })
         .collect()
@@ -327,7 +326,7 @@ pub fn service_windows(
         .into_iter()
         .filter_map(|w| {
             let period = Interval::new(Timestamp::from_db(w.started_at), Timestamp::from_db(w.ended_at))?;
-            Some(OutageWindow { id: w.id, severity: Severity::parse(&w.severity)?, period })
+            Some(OutageWindow { id: w.id, severity: w.severity, period })
         })
         .collect())
 }
@@ -356,12 +355,12 @@ fn new_row(
         reference: reference(number),
         incident_id: incident.row.id.clone(),
         service: draft.service.as_str().to_owned(),
-        status: status.as_str().to_owned(),
+        status,
         status_reason,
-        channel: filer.channel.as_str().to_owned(),
-        owner_kind: filer.owner_kind.to_owned(),
+        channel: filer.channel,
+        owner_kind: filer.owner_kind,
         owner: filer.owner.clone(),
-        claimant_kind: claimant.kind.as_str().to_owned(),
+        claimant_kind: claimant.kind,
         claimant_name: claimant.name,
         claimant_brn: claimant.brn.map(|b| b.digits().to_owned()),
         claimant_email: claimant.email,
@@ -369,7 +368,7 @@ fn new_row(
         identity_key: identity.to_owned(),
         loss_started_at: draft.loss.start().to_db(),
         loss_ended_at: draft.loss.end().to_db(),
-        currency: draft.claimed.currency().code().to_owned(),
+        currency: draft.claimed.currency(),
         claimed_minor: draft.claimed.minor(),
         baseline_revenue_minor: draft.evidence.baseline_revenue.map(|m| m.minor()),
         outage_revenue_minor: draft.evidence.outage_revenue.map(|m| m.minor()),
@@ -389,10 +388,10 @@ fn new_row(
 
 /// A claim with integrity signals goes to a person (`integrity_signal`), unless the rules already
 /// rejected it: no signal rejects a claim, and none lets one through.
-pub fn held_for_signals(row: &ClaimRow, signals: &[Signal]) -> Option<(String, String)> {
-    let rejected = row.status == ClaimStatus::Rejected.as_str();
+pub fn held_for_signals(row: &ClaimRow, signals: &[Signal]) -> Option<(ClaimStatus, String)> {
+    let rejected = row.status == ClaimStatus::Rejected;
     (!signals.is_empty() && !rejected)
-        .then(|| (ClaimStatus::NeedsReview.as_str().to_owned(), reason::INTEGRITY_SIGNAL.to_owned()))
+        .then(|| (ClaimStatus::NeedsReview, reason::INTEGRITY_SIGNAL.to_owned()))
 }
 
 /// The audit record of a filing: what was decided, without personal or bank details.

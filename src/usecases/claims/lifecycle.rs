@@ -14,8 +14,7 @@ use crate::db::claims::{self, ClaimRow, EvidenceUpdate, StatusChange};
 use crate::db::DbConnection;
 use crate::domain::claim::{reason, ClaimStatus, Decision};
 use crate::domain::claim_input::{Evidence, EvidenceInput};
-use crate::domain::claimant::ClaimantKind;
-use crate::domain::money::{Currency, DecimalString, Money};
+use crate::domain::money::{DecimalString, Money};
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
 use crate::domain::time::Timestamp;
@@ -50,8 +49,7 @@ pub struct DocumentsInput {
 }
 
 fn status_of(row: &ClaimRow) -> Result<ClaimStatus, Error> {
-    ClaimStatus::parse(&row.status)
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("claim {} has an unknown status", row.id)))
+    Ok(row.status)
 }
 
 fn illegal(row: &ClaimRow, what: &str) -> Error {
@@ -70,7 +68,7 @@ fn transition(
     action: &'static str,
     details: serde_json::Value,
 ) -> Result<ClaimView, Error> {
-    if !claims::change_status(conn, &row.id, &row.status, &change)? {
+    if !claims::change_status(conn, &row.id, row.status, &change)? {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::Stale,
             "the claim changed meanwhile; read it again",
@@ -98,7 +96,7 @@ pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Clai
         return Err(illegal(&row, "withdrawn"));
     }
     let change = StatusChange {
-        status: ClaimStatus::Withdrawn.as_str().into(),
+        status: ClaimStatus::Withdrawn,
         status_reason: Some(reason::WITHDRAWN_BY_CLAIMANT.into()),
         cure_deadline: None,
         approved_minor: row.approved_minor,
@@ -117,7 +115,7 @@ pub fn review(
         return Err(Error::Forbidden);
     }
     let row = load_for_change(conn, actor, id)?;
-    let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
+    let currency = row.currency;
     let mut errors = Errors::default();
     if input.reason.trim().is_empty() {
         errors.add("reason", "required", "must not be blank");
@@ -148,7 +146,7 @@ pub fn review(
     let now = Timestamp::now();
     let cure_days = i64::from(input.cure_days.unwrap_or(super::file::DEFAULT_CURE_DAYS as u32));
     let change = StatusChange {
-        status: input.decision.outcome().as_str().into(),
+        status: input.decision.outcome(),
         status_reason: Some(input.reason.trim().to_owned()),
         cure_deadline: (input.decision == Decision::RequestInfo)
             .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(cure_days)).to_db()),
@@ -174,7 +172,7 @@ pub fn documents(
     if !is_claimant_of(actor, &row) {
         return Err(Error::Forbidden);
     }
-    let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
+    let currency = row.currency;
     let mut errors = Errors::default();
     if input.note.trim().is_empty() {
         errors.add("note", "required", "must not be blank");
@@ -211,7 +209,7 @@ pub fn documents(
     )?;
     let status = cured_status(conn, &row, &evidence)?;
     let change = StatusChange {
-        status: status.as_str().into(),
+        status,
         status_reason: (status != ClaimStatus::Verified).then(|| reason::DOCUMENTS_RECEIVED.into()),
         cure_deadline: None,
         approved_minor: row.approved_minor,
@@ -230,9 +228,7 @@ fn cured_status(conn: &mut DbConnection, row: &ClaimRow, evidence: &Evidence) ->
         return Ok(ClaimStatus::NeedsReview);
     }
     let incident = incidents::load(conn, &row.incident_id)?;
-    let (Some(kind), Ok(service)) =
-        (ClaimantKind::parse(&row.claimant_kind), ServiceSlug::parse(&row.service))
-    else {
+    let (kind, Ok(service)) = (row.claimant_kind, ServiceSlug::parse(&row.service)) else {
         return Ok(ClaimStatus::NeedsReview);
     };
     let still_missing = match policies::latest(conn, &row.incident_id)? {

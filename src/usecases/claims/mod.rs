@@ -12,18 +12,18 @@ use serde::Serialize;
 
 use crate::db::claims::{ClaimRow, ClaimWindowRow};
 use crate::domain::claim_input::mask;
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
 use crate::domain::policy::SeverityWeights;
 use crate::domain::role::{Actor, Role};
-use crate::domain::severity::Severity;
 use crate::domain::time::Timestamp;
 use crate::domain::verification::{Verification, WindowOverlap};
 
 /// Who a claim belongs to, as stored in `owner_kind`.
 pub mod owner_kind {
-    pub const CLAIMANT: &str = "claimant";
-    pub const PARTNER: &str = "partner";
-    pub const PUBLIC: &str = "public";
+    use crate::domain::claim::OwnerKind;
+    pub const CLAIMANT: OwnerKind = OwnerKind::Claimant;
+    pub const PARTNER: OwnerKind = OwnerKind::Partner;
+    pub const PUBLIC: OwnerKind = OwnerKind::Public;
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -123,7 +123,7 @@ fn verification_of(windows: &[ClaimWindowRow]) -> Verification {
             .iter()
             .map(|w| WindowOverlap {
                 window_id: w.window_id.clone(),
-                severity: Severity::parse(&w.severity).unwrap_or(Severity::MajorOutage),
+                severity: w.severity,
                 seconds: w.overlap_seconds,
             })
             .collect(),
@@ -132,7 +132,7 @@ fn verification_of(windows: &[ClaimWindowRow]) -> Verification {
 
 /// The claim as `viewer` may see it; `None` shows it unmasked (finance).
 pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> ClaimView {
-    let currency = Currency::parse(&row.currency).unwrap_or(Currency::KRW);
+    let currency = row.currency;
     let money = |minor: i64| Money::from_minor(minor, currency).to_string();
     let at = |t| Timestamp::from_db(t).to_string();
     let verification = verification_of(windows);
@@ -141,11 +141,11 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
         reference: row.reference.clone(),
         incident_id: row.incident_id.clone(),
         service: row.service.clone(),
-        status: row.status.clone(),
+        status: row.status.to_string(),
         status_reason: row.status_reason.clone(),
-        channel: row.channel.clone(),
+        channel: row.channel.to_string(),
         claimant: ClaimantView {
-            kind: row.claimant_kind.clone(),
+            kind: row.claimant_kind.to_string(),
             name: row.claimant_name.clone(),
             business_registration_number: row
                 .claimant_brn
@@ -157,7 +157,7 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
         },
         loss_started_at: at(row.loss_started_at),
         loss_ended_at: at(row.loss_ended_at),
-        currency: row.currency.clone(),
+        currency: row.currency.to_string(),
         claimed_amount: money(row.claimed_minor),
         evidence: EvidenceView {
             baseline_revenue: row.baseline_revenue_minor.map(money),
@@ -184,7 +184,7 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
                 .iter()
                 .map(|w| WindowOverlapView {
                     window_id: w.window_id.clone(),
-                    severity: w.severity.clone(),
+                    severity: w.severity.to_string(),
                     overlap_seconds: w.overlap_seconds,
                 })
                 .collect(),
@@ -229,7 +229,6 @@ pub fn with_paid_amounts(
         return Ok(());
     }
     for (claim_id, minor, currency) in crate::db::batches::paid_amounts(conn, &paid)? {
-        let currency = Currency::parse(&currency).unwrap_or(Currency::KRW);
         if let Some(view) = views.iter_mut().find(|v| v.id == claim_id) {
             view.paid_amount = Some(Money::from_minor(minor, currency).to_string());
         }

@@ -62,9 +62,9 @@ fn scope(actor: &Actor) -> ClaimFilter {
     match actor.role {
         Role::Admin | Role::Finance => {}
         Role::Partner => {
-            filter.owner = Some((owner_kind::PARTNER.into(), actor.org.clone().unwrap_or_default()));
+            filter.owner = Some((owner_kind::PARTNER, actor.org.clone().unwrap_or_default()));
         }
-        Role::Claimant => filter.owner = Some((owner_kind::CLAIMANT.into(), actor.sub.clone())),
+        Role::Claimant => filter.owner = Some((owner_kind::CLAIMANT, actor.sub.clone())),
     }
     filter
 }
@@ -73,9 +73,9 @@ pub fn list(conn: &mut DbConnection, actor: &Actor, query: ClaimQuery) -> Result
     let page = PageRequest::parse(query.limit, query.cursor.map(IdParam::into_string))?;
     let mut filter = scope(actor);
     filter.incident_id = query.incident_id.map(IdParam::into_string);
-    filter.status = query.status.map(|s| s.as_str().to_owned());
+    filter.status = query.status;
     filter.service = query.service.map(|s| s.as_str().to_owned());
-    filter.channel = query.channel.map(|c| c.as_str().to_owned());
+    filter.channel = query.channel;
     let rows = match query.reference {
         // A reference names at most one claim: look it up directly, then apply the scope.
         Some(reference) => claims::find_by_reference(conn, reference.trim())?

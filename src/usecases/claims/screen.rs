@@ -92,7 +92,7 @@ pub fn screen(
     }
     // Only for individuals: a business is usually paid into its owner's own account, under a
     // name the claim does not carry (the form asks for the business's name, not its owner's).
-    let individual = claim.claimant_kind == ClaimantKind::Individual.as_str();
+    let individual = claim.claimant_kind == ClaimantKind::Individual;
     if individual && !signals::holder_matches(&claim.claimant_name, &claim.account_holder) {
         hit(
             SignalCode::HolderMismatch,
@@ -106,7 +106,7 @@ pub fn screen(
 /// claims (see `screening::PEERS`).
 pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, Error> {
     let mut amounts =
-        screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, &claim.claimant_kind)?;
+        screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, claim.claimant_kind)?;
     amounts.sort_unstable();
     let count = i64::try_from(amounts.len()).unwrap_or(i64::MAX);
     let median = amounts.get(amounts.len().saturating_sub(1) / 2).copied().unwrap_or(0);

@@ -16,6 +16,7 @@ use crate::db::audit::{self, NewEvent};
 use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
 use crate::db::claims::{self, ClaimWindowRow, StatusChange};
 use crate::db::{self, DbConnection};
+use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
 use crate::domain::payout::trace::NoTrace;
 use crate::domain::payout::{allocate, assess, Allocation, Assessment};
@@ -84,8 +85,8 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
         incident_id: incident_id.clone(),
         policy_id: policy.row.id.clone(),
         policy_version: policy.row.version,
-        status: "calculated".into(),
-        currency: rules.currency.code().into(),
+        status: BatchStatus::Calculated,
+        currency: rules.currency,
         line_count: i64::try_from(lines.len()).unwrap_or(i64::MAX),
         held_count: i64::try_from(holds.len()).unwrap_or(i64::MAX),
         total_gross: allocation.total_gross.normalize().to_string(),
@@ -190,8 +191,8 @@ fn line_rows(
             gross: candidate.gross.normalize().to_string(),
             share: outcome.share.map(|s| s.normalize().to_string()),
             payout_minor: outcome.payout_minor,
-            status: if outcome.closed { "closed_no_payout" } else { "pending" }.to_owned(),
-            prior_status: candidate.claim.status.clone(),
+            status: LineStatus::calculated(outcome.closed),
+            prior_status: candidate.claim.status,
             active: true,
             facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
             bank_reference: None,
@@ -212,7 +213,7 @@ fn assess_eligible(
     let (mut candidates, mut holds) = (Vec::new(), Vec::new());
     let mut after = String::new();
     loop {
-        let page = batches::eligible_claims(conn, incident_id, currency.code(), &after, PAGE)?;
+        let page = batches::eligible_claims(conn, incident_id, currency, &after, PAGE)?;
         let Some(last) = page.last() else { break };
         after.clone_from(&last.id);
         let ids: Vec<String> = page.iter().map(|c| c.id.clone()).collect();
@@ -221,7 +222,9 @@ fn assess_eligible(
             windows.entry(window.claim_id.clone()).or_default().push(window);
         }
         for claim in page {
-            if claim.identity_key.starts_with(DUPLICATE_IDENTITY_PREFIX) && claim.status != "approved" {
+            if claim.identity_key.starts_with(DUPLICATE_IDENTITY_PREFIX)
+                && claim.status != ClaimStatus::Approved
+            {
                 let reason = reason::DUPLICATE_IDENTITY.to_owned();
                 holds.push(Hold { claim, status: ClaimStatus::NeedsReview, reason });
                 continue;
@@ -249,14 +252,14 @@ fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Resul
     let mut events = Vec::with_capacity(holds.len() + 1);
     for hold in holds {
         let change = StatusChange {
-            status: hold.status.as_str().into(),
+            status: hold.status,
             status_reason: Some(hold.reason.clone()),
             cure_deadline: (hold.status == ClaimStatus::Deficient)
                 .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db()),
             approved_minor: hold.claim.approved_minor,
             updated_at: now.to_db(),
         };
-        if claims::change_status(conn, &hold.claim.id, &hold.claim.status, &change)? {
+        if claims::change_status(conn, &hold.claim.id, hold.claim.status, &change)? {
             events.push(NewEvent {
                 action: "claim.held",
                 entity_type: "claim",

@@ -4,8 +4,9 @@ use serde_json::json;
 
 use super::{export, load, view, BatchView};
 use crate::db::audit::{self, NewEvent};
-use crate::db::batches;
+use crate::db::batches::{self, BatchUpdate};
 use crate::db::DbConnection;
+use crate::domain::batch::BatchStatus;
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::usecases::error::ConflictKind;
@@ -20,7 +21,12 @@ pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Batch
         ));
     }
     let now = Timestamp::now().to_db();
-    if !batches::change_status(conn, id, "calculated", "approved", &actor.audit_name(), now)? {
+    if !batches::update(
+        conn,
+        id,
+        BatchStatus::Calculated,
+        BatchUpdate::Approved { by: &actor.audit_name(), at: now },
+    )? {
         return Err(Error::conflict(
             wrong_status(&batch),
             format!("a batch that is {} cannot be approved", batch.status),
@@ -54,7 +60,12 @@ pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Batch
 pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     let now = Timestamp::now().to_db();
-    if !batches::change_status(conn, id, "calculated", "cancelled", &actor.audit_name(), now)? {
+    if !batches::update(
+        conn,
+        id,
+        BatchStatus::Calculated,
+        BatchUpdate::Cancelled { by: &actor.audit_name(), at: now },
+    )? {
         return Err(Error::conflict(
             wrong_status(&batch),
             format!("a batch that is {} cannot be cancelled", batch.status),

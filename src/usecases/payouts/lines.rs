@@ -46,7 +46,7 @@ fn explain(policy: &StoredPolicy, batch: &BatchRow, line: &LineRow, currency: Cu
             ("policy_id", Value::Text(&policy.row.id)),
             ("policy_version", Value::Int(i64::from(policy.row.version))),
             ("rounding", Value::Text(&batch.rounding)),
-            ("currency", Value::Text(&batch.currency)),
+            ("currency", Value::Text(batch.currency.code())),
         ],
         Value::Text(&policy.row.id),
     );
@@ -61,11 +61,11 @@ fn explain(policy: &StoredPolicy, batch: &BatchRow, line: &LineRow, currency: Cu
     let payout = Money::from_minor(line.payout_minor, currency).to_decimal();
     let min = Money::from_minor(batch.min_payout_minor, currency).to_decimal();
     let share = line.share.as_deref().and_then(|s| Decimal::from_str(s).ok());
-    if let Some(round) = stored.and_then(|f| f.r) {
+    if let Some(round) = stored.and_then(|f| f.left_out) {
         // Left out by a binding budget: the round that did it, then the minimum it missed.
-        let total = Decimal::from_str(&round.t).ok();
+        let total = Decimal::from_str(&round.total_gross).ok();
         match total.and_then(|t| {
-            budget_steps(&mut trace, batch, t, gross, share, Leftover::Units(round.u), currency)
+            budget_steps(&mut trace, batch, t, gross, share, Leftover::Units(round.leftover_units), currency)
         }) {
             Some((amount, ok)) => {
                 min_payout_step(&mut trace, amount, min);
@@ -187,8 +187,8 @@ fn line_view(policy: &StoredPolicy, batch: &BatchRow, line: LineRow, currency: C
         claim_reference: line.claim_reference,
         gross_amount: line.gross,
         payout_amount: Money::from_minor(line.payout_minor, currency).to_string(),
-        currency: batch.currency.clone(),
-        status: line.status,
+        currency: batch.currency.to_string(),
+        status: line.status.to_string(),
         bank_reference: line.bank_reference,
         failure_reason: line.failure_reason,
         trace,

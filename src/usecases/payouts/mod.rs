@@ -46,8 +46,7 @@ pub struct BatchView {
 }
 
 pub fn currency_of(row: &BatchRow) -> Result<Currency, Error> {
-    Currency::parse(&row.currency)
-        .map_err(|_| Error::Internal(anyhow::anyhow!("batch {} has an unknown currency", row.id)))
+    Ok(row.currency)
 }
 
 pub fn view(row: &BatchRow) -> Result<BatchView, Error> {
@@ -59,7 +58,7 @@ pub fn view(row: &BatchRow) -> Result<BatchView, Error> {
         incident_id: row.incident_id.clone(),
         policy_id: row.policy_id.clone(),
         policy_version: row.policy_version,
-        status: row.status.clone(),
+        status: row.status.to_string(),
         line_count: row.line_count,
         held_count: row.held_count,
         total_gross: row.total_gross.clone(),
@@ -67,7 +66,7 @@ pub fn view(row: &BatchRow) -> Result<BatchView, Error> {
         budget: row.budget_minor.map(money),
         budget_binding: row.budget_binding,
         factor: row.factor.clone(),
-        currency: row.currency.clone(),
+        currency: row.currency.to_string(),
         rounding: row.rounding.clone(),
         min_payout: money(row.min_payout_minor),
         created_by: row.created_by.clone(),

@@ -10,9 +10,10 @@ use serde_json::json;
 
 use super::{load, view, BatchView};
 use crate::db::audit::NewEvent;
-use crate::db::batches;
+use crate::db::batches::{self, BatchUpdate};
 use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
+use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
@@ -56,7 +57,7 @@ pub fn import(
     body: &[u8],
 ) -> Result<SettlementSummary, Error> {
     let batch = load(conn, batch_id)?;
-    if !matches!(batch.status.as_str(), "approved" | "settled") {
+    if !batch.status.is_payable() {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::WrongStatus {
                 incident_id: Some(batch.incident_id.clone()),
@@ -75,7 +76,7 @@ pub fn import(
     db::write_tx_with_context(conn, |conn, context| {
         let pending = batches::pending_count(conn, batch_id)?;
         if pending == 0 {
-            batches::change_status(conn, batch_id, "approved", "settled", &actor.audit_name(), now)?;
+            batches::update(conn, batch_id, BatchStatus::Approved, BatchUpdate::Settled { at: now })?;
         }
         let event = NewEvent {
             action: "payout_batch.settlement_imported",
@@ -264,11 +265,11 @@ fn apply(
     }
     match batches::line_for_claim(conn, batch_id, claim_id)?.map(|l| l.status) {
         None => tally.error(row, "claim_id", "not_in_batch", "this claim has no line in this batch"),
-        Some(status) if (status == "paid" && paid) || (status == "failed" && !paid) => tally.unchanged += 1,
-        Some(status) if status == "paid" => {
+        Some(status) if status == LineStatus::settled(paid) => tally.unchanged += 1,
+        Some(LineStatus::Paid) => {
             tally.error(row, "status", "already_paid", "the line was already recorded as paid")
         }
-        Some(status) if status == "failed" => tally.error(
+        Some(LineStatus::Failed) => tally.error(
             row,
             "status",
             "already_failed",
