@@ -76,23 +76,32 @@ pub fn summary(conn: &mut DbConnection, incident_id: &str) -> Result<Summary, Er
         |status: &str| lines.iter().find(|g| g.key == status).map_or((0, 0), |g| (g.count, g.total_minor()));
     let (paid_count, paid) = line("paid");
     let (failed_count, failed) = line("failed");
-    let live: Vec<_> = batches::list(conn, Some(incident_id), None, i64::MAX)?
-        .into_iter()
-        .filter(|b| b.status != BatchStatus::Cancelled)
-        .collect();
-    let assessed_gross: Decimal = live.iter().filter_map(|b| Decimal::from_str(&b.total_gross).ok()).sum();
+    let all_batches = batches::list(conn, Some(incident_id), None, i64::MAX)?;
+    let live: Vec<_> = all_batches.iter().filter(|b| b.status != BatchStatus::Cancelled).collect();
+    let mut assessed_gross = Decimal::ZERO;
+    for batch in &live {
+        // A stored total that does not parse is a corrupt row: never silently left out.
+        let gross = Decimal::from_str(&batch.total_gross)
+            .map_err(|_| Error::internal(format!("batch {} has an unreadable total_gross", batch.id)))?;
+        assessed_gross += gross;
+    }
     let assessed_payout: i128 = live.iter().map(|b| i128::from(b.total_payout_minor)).sum();
-    let mut batch_counts: Vec<GroupView> = Vec::new();
-    for batch in batches::list(conn, Some(incident_id), None, i64::MAX)? {
-        match batch_counts.iter_mut().find(|g| g.key == batch.status.as_str()) {
-            Some(group) => group.count += 1,
-            None => batch_counts.push(GroupView {
-                key: batch.status.to_string(),
-                count: 1,
-                amount: String::new(),
-            }),
+    // Batches by status: how many, and what they pay.
+    let mut batch_totals: Vec<(String, i64, i128)> = Vec::new();
+    for batch in &all_batches {
+        let payout = i128::from(batch.total_payout_minor);
+        match batch_totals.iter_mut().find(|(key, _, _)| key == batch.status.as_str()) {
+            Some((_, count, total)) => {
+                *count += 1;
+                *total += payout;
+            }
+            None => batch_totals.push((batch.status.to_string(), 1, payout)),
         }
     }
+    let mut batch_counts = batch_totals
+        .into_iter()
+        .map(|(key, count, total)| Ok(GroupView { key, count, amount: money(total)? }))
+        .collect::<Result<Vec<_>, Error>>()?;
     batch_counts.sort_by(|a, b| a.key.cmp(&b.key));
     let totals = Totals {
         claims: by_status.iter().map(|g| g.count).sum(),

@@ -76,6 +76,8 @@ async fn the_summary_reconciles_claims_assessments_and_payments() {
         .collect();
     assert_eq!(channels, ["api", "web"]);
     assert_eq!(summary["by_claimant_kind"][0]["amount"], "750000");
+    // Batches by status carry what they pay, as every other group carries its amount.
+    assert_eq!(summary["batches"], json!([{"key": "approved", "count": 1, "amount": "60000"}]));
     problem(
         app.get(&format!("/api/v1/incidents/{incident}/summary"), Some(&app.token(Role::Partner, "p"))).await,
         403,
