@@ -18,6 +18,7 @@ mod helpers;
 mod hygiene;
 mod idempotency;
 mod incidents;
+mod layers;
 mod migrations;
 mod money_safety;
 mod payouts;
