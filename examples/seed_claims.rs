@@ -44,7 +44,8 @@ fn run() -> anyhow::Result<()> {
     let mut done = 0;
     while done < count {
         let n = CHUNK.min(count - done);
-        db::write_tx(&mut conn, |conn| -> anyhow::Result<()> {
+        // Bench data: no audit events, so the context goes unused.
+        db::write_tx_with_context(&mut conn, |conn, _context| -> anyhow::Result<()> {
             let numbers = claims::reserve_reference_numbers(conn, n as i64)?;
             let mut rows = Vec::with_capacity(n);
             let mut overlaps = Vec::with_capacity(n);

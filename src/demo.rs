@@ -62,7 +62,7 @@ fn at(text: &str) -> Result<Timestamp, ApiError> {
 
 /// Loads the demo incident unless it is already there; returns its id.
 pub fn load(conn: &mut DbConnection) -> Result<String, ApiError> {
-    db::write_tx(conn, |conn| {
+    db::write_tx_with_context(conn, |conn, context| {
         let actor = Actor { sub: "demo".into(), role: Role::Admin, org: None, claim_scope: None };
         let existing = db::incidents::list(conn, None, 1000, None)?;
         if let Some(found) = existing.iter().find(|i| i.title == DEMO_TITLE) {
@@ -71,6 +71,7 @@ pub fn load(conn: &mut DbConnection) -> Result<String, ApiError> {
         let now = Timestamp::now();
         let incident = incidents::create(
             conn,
+            context,
             &actor,
             NewIncidentInput {
                 title: DEMO_TITLE.into(),
@@ -95,10 +96,10 @@ pub fn load(conn: &mut DbConnection) -> Result<String, ApiError> {
                 started_at: at(start)?,
                 ended_at: at(end)?,
             };
-            windows::create(conn, &actor, &incident.id, input)?;
+            windows::create(conn, context, &actor, &incident.id, input)?;
         }
         let policy: PolicyInput = serde_json::from_str(POLICY).map_err(|e| ApiError::Internal(e.into()))?;
-        policies::create(conn, &actor, &incident.id, policy)?;
+        policies::create(conn, context, &actor, &incident.id, policy)?;
         Ok(incident.id)
     })
 }

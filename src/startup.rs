@@ -125,13 +125,14 @@ fn spawn_idempotency_purge(state: web::Data<AppState>) {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match state.write(crate::usecases::idempotency::purge_expired).await {
+            match state.write(|conn, _context| crate::usecases::idempotency::purge_expired(conn)).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
                 Err(error) => tracing::warn!(%error, "could not purge idempotency keys"),
             }
             let now = crate::domain::time::Timestamp::now().to_db();
-            match state.write(move |conn| Ok(crate::db::sessions::purge_expired(conn, now)?)).await {
+            match state.write(move |conn, _context| Ok(crate::db::sessions::purge_expired(conn, now)?)).await
+            {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "ended staff sessions removed"),
                 Err(error) => tracing::warn!(%error, "could not purge staff sessions"),

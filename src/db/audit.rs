@@ -1,4 +1,5 @@
-//! The audit chain in the database: appends under the `audit_head` row lock, reads, verification.
+//! The audit chain in the database: appends under the `audit_head` row lock (on behalf of a
+//! transaction's [`WriteContext`](super::context::WriteContext)), reads, verification.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -75,16 +76,12 @@ fn stored(
     }
 }
 
-/// Appends events to the chain inside the caller's transaction. The `UPDATE` of the single
-/// `audit_head` row reserves the sequence numbers and holds that row's lock until commit, so
-/// concurrent appenders (threads or instances) form one chain.
-pub fn append(conn: &mut DbConnection, actor: &str, events: &[NewEvent]) -> QueryResult<()> {
-    let events: Vec<(String, NewEvent)> = events.iter().map(|e| (actor.to_owned(), e.clone())).collect();
-    append_all(conn, &events)
-}
-
-/// [`append`] for events of several actors, in order.
-pub fn append_all(conn: &mut DbConnection, events: &[(String, NewEvent)]) -> QueryResult<()> {
+/// Appends events of one or more actors, in order, to the chain inside the caller's
+/// transaction. The `UPDATE` of the single `audit_head` row reserves the sequence numbers and
+/// holds that row's lock until commit, so concurrent appenders (threads or instances) form one
+/// chain. Only [`WriteContext`](super::context::WriteContext) calls it, just before commit: use
+/// cases record events on their context, never here.
+pub(super) fn append(conn: &mut DbConnection, events: &[(String, NewEvent)]) -> QueryResult<()> {
     if events.is_empty() {
         return Ok(());
     }

@@ -4,9 +4,10 @@
 //!
 //! Only the transaction helpers of this module's parent make one ([`super::write_tx_with_context`]
 //! and the group-commit writer), and they flush it before every commit: work handed a context
-//! cannot commit without its audit events.
+//! cannot commit without its audit events. Recording an event on the context is the only way to
+//! append to the chain.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
 use diesel::Connection;
@@ -14,8 +15,14 @@ use diesel::Connection;
 use super::audit::{self, NewEvent};
 use super::DbConnection;
 
+/// A memoized value is found by its type and a key, so two use cases that pick the same key for
+/// different types never read each other's value. Storage stays `dyn Any` because the values
+/// are use-case types (`db` must not name them); the `TypeId` in the key makes every downcast
+/// succeed.
+type MemoKey = (TypeId, String);
+
 pub struct WriteContext {
-    memo: HashMap<String, Box<dyn Any + Send>>,
+    memo: HashMap<MemoKey, Box<dyn Any + Send>>,
     events: Vec<(String, NewEvent)>,
     /// Whether this transaction may wait for a lock another transaction holds (see
     /// [`WriteContext::never_waiting`]).
@@ -51,6 +58,7 @@ impl WriteContext {
     where
         T: Clone + Send + 'static,
     {
+        let key = (TypeId::of::<T>(), key);
         if let Some(value) = self.memo.get(&key).and_then(|v| v.downcast_ref::<T>()) {
             return Ok(value.clone());
         }
@@ -85,6 +93,6 @@ impl WriteContext {
     /// Appends every recorded event to the audit chain (in the transaction, before commit).
     pub(super) fn flush(&mut self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
         let events = std::mem::take(&mut self.events);
-        audit::append_all(conn, &events)
+        audit::append(conn, &events)
     }
 }

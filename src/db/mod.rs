@@ -228,16 +228,25 @@ fn migration_lock(pg: &mut PgConnection, function: &str) -> diesel::QueryResult<
 /// The advisory lock key that serializes migrations on PostgreSQL.
 const MIGRATION_LOCK: &str = "outage-claims:migrations";
 
-/// Runs `f` in one write transaction (see [`begin_write`]). Rolled back when `f` fails.
-pub fn write_tx<T, E>(
+/// Runs `f` in one write transaction (see [`begin_write`]) with a
+/// [`WriteContext`](context::WriteContext), whose audit events are appended to the chain just
+/// before the commit; rolled back, events and all, when `f` fails. With the group-commit writer
+/// this is the only way to write: there is no transaction helper without a context, so a change
+/// cannot be committed while the events recorded for it are left out.
+pub fn write_tx_with_context<T, E>(
     conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    f: impl FnOnce(&mut DbConnection, &mut context::WriteContext) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
     begin_write(conn)?;
-    match f(conn) {
+    let mut context = context::WriteContext::waiting();
+    let outcome = f(conn, &mut context).and_then(|value| {
+        context.flush(conn)?;
+        Ok(value)
+    });
+    match outcome {
         Ok(value) => {
             commit(conn)?;
             Ok(value)
@@ -251,41 +260,23 @@ where
     }
 }
 
-/// Runs `f` in one write transaction with a [`WriteContext`](context::WriteContext), whose
-/// audit events are appended before the commit: the only way, with the group-commit writer, to
-/// get a context, so its events cannot be left out of the commit.
-pub fn write_tx_with_context<T, E>(
-    conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection, &mut context::WriteContext) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-{
-    write_tx(conn, |conn| {
-        let mut context = context::WriteContext::waiting();
-        let value = f(conn, &mut context)?;
-        context.flush(conn)?;
-        Ok(value)
-    })
-}
-
 type Manager = <DbConnection as Connection>::TransactionManager;
 
 /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock up
 /// front, so a read-then-write transaction never fails with `SQLITE_BUSY` on the upgrade (the
 /// busy timeout applies to the `BEGIN` instead).
-pub fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE"),
         DbConnection::Postgres(_) => Manager::begin_transaction(conn),
     }
 }
 
-pub fn commit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+fn commit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     Manager::commit_transaction(conn)
 }
 
-pub fn rollback(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+fn rollback(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     Manager::rollback_transaction(conn)
 }
 

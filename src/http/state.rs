@@ -6,6 +6,7 @@ use super::rate_limit::RateLimiter;
 use super::ApiError;
 use crate::auth::JwtKeys;
 use crate::config::Config;
+use crate::db::context::WriteContext;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{self, DbConnection, Pool};
 use crate::usecases;
@@ -22,11 +23,12 @@ pub struct AppState {
 
 impl AppState {
     /// Runs the use case `f` in one write transaction on a blocking thread (never across an
-    /// `.await`).
+    /// `.await`). `f` records its audit events on the [`WriteContext`], which appends them just
+    /// before the commit.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, usecases::Error> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, usecases::Error> + Send + 'static,
     {
         Ok(self.write_outcome(f).await?)
     }
@@ -36,9 +38,9 @@ impl AppState {
     pub async fn write_outcome<T, F>(&self, f: F) -> Result<T, usecases::Error>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, usecases::Error> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut WriteContext) -> Result<T, usecases::Error> + Send + 'static,
     {
-        self.on_blocking_thread(move |pool| db::write_tx(&mut *pool.get()?, f)).await
+        self.on_blocking_thread(move |pool| db::write_tx_with_context(&mut *pool.get()?, f)).await
     }
 
     /// Runs `f` in one read transaction on a blocking thread.

@@ -93,7 +93,7 @@ pub async fn withdraw(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let claim = state.write(move |conn| lifecycle::withdraw(conn, &actor, &id)).await?;
+    let claim = state.write(move |conn, context| lifecycle::withdraw(conn, context, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 
@@ -105,7 +105,8 @@ pub async fn amend(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
     let thresholds = state.config.screening;
-    let claim = state.write(move |conn| amend::amend(conn, &actor, thresholds, &id, input)).await?;
+    let claim =
+        state.write(move |conn, context| amend::amend(conn, context, &actor, thresholds, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 
@@ -116,7 +117,8 @@ pub async fn review(
     ValidJson(input): ValidJson<ReviewInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let claim = state.write(move |conn| lifecycle::review(conn, &actor, &id, input)).await?;
+    let claim =
+        state.write(move |conn, context| lifecycle::review(conn, context, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 
@@ -127,6 +129,7 @@ pub async fn documents(
     ValidJson(input): ValidJson<DocumentsInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let claim = state.write(move |conn| lifecycle::documents(conn, &actor, &id, input)).await?;
+    let claim =
+        state.write(move |conn, context| lifecycle::documents(conn, context, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }

@@ -17,7 +17,7 @@ pub async fn create(
     Authenticated(actor): Authenticated,
     ValidJson(input): ValidJson<NewIncidentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = state.write(move |conn| incidents::create(conn, &actor, input)).await?;
+    let view = state.write(move |conn, context| incidents::create(conn, context, &actor, input)).await?;
     Ok(super::created(format!("/api/v1/incidents/{}", view.id), &view))
 }
 

@@ -19,7 +19,7 @@ pub async fn create(
     ValidJson(input): ValidJson<NewBatchInput>,
 ) -> Result<HttpResponse, ApiError> {
     let started = std::time::Instant::now();
-    let batch = state.write(move |conn| create::create(conn, &actor, input)).await?;
+    let batch = state.write(move |conn, context| create::create(conn, context, &actor, input)).await?;
     state.metrics.observe_operation("payout_batch", started.elapsed());
     Ok(super::created(format!("/api/v1/payout-batches/{}", batch.id), &batch))
 }
@@ -68,7 +68,7 @@ pub async fn approve(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let batch = state.write(move |conn| decide::approve(conn, &actor, &id)).await?;
+    let batch = state.write(move |conn, context| decide::approve(conn, context, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(batch))
 }
 
@@ -78,7 +78,7 @@ pub async fn cancel(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let batch = state.write(move |conn| decide::cancel(conn, &actor, &id)).await?;
+    let batch = state.write(move |conn, context| decide::cancel(conn, context, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(batch))
 }
 
@@ -93,7 +93,8 @@ pub async fn export(
     let id = parse_id(&path)?;
     let bom = query.bom.unwrap_or(false);
     let started = std::time::Instant::now();
-    let summary = state.write(move |conn| export_file::record(conn, &actor, &id, bom)).await?;
+    let summary =
+        state.write(move |conn, context| export_file::record(conn, context, &actor, &id, bom)).await?;
     tracing::info!(batch_id = %summary.batch.id, lines = summary.line_count, micros = started.elapsed().as_micros() as u64, "export prepared");
     state.metrics.observe_operation("export", started.elapsed());
     crate::http::export::file(state, &summary, bom)

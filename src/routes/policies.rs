@@ -17,7 +17,9 @@ pub async fn create(
     ValidJson(input): ValidJson<PolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
     let incident_id = parse_id(&path)?;
-    let view = state.write(move |conn| policies::create(conn, &actor, &incident_id, input)).await?;
+    let view = state
+        .write(move |conn, context| policies::create(conn, context, &actor, &incident_id, input))
+        .await?;
     Ok(super::created(format!("/api/v1/policies/{}", view.id), &view))
 }
 

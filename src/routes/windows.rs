@@ -17,7 +17,8 @@ pub async fn create(
     ValidJson(input): ValidJson<NewWindowInput>,
 ) -> Result<HttpResponse, ApiError> {
     let incident_id = parse_id(&path)?;
-    let view = state.write(move |conn| windows::create(conn, &actor, &incident_id, input)).await?;
+    let view =
+        state.write(move |conn, context| windows::create(conn, context, &actor, &incident_id, input)).await?;
     Ok(super::created(format!("/api/v1/incidents/{}/windows", view.incident_id), &view))
 }
 

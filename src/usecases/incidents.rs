@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use validator::Validate;
 
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
+use crate::db::context::WriteContext;
 use crate::db::incidents::{self, IncidentRow};
 use crate::db::{windows, DbConnection};
 use crate::domain::money::{Currency, DecimalString, Money};
@@ -109,6 +110,7 @@ fn services_of(conn: &mut DbConnection, incident_id: &str) -> Result<Vec<String>
 
 pub fn create(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     input: NewIncidentInput,
 ) -> Result<IncidentView, Error> {
@@ -148,16 +150,15 @@ pub fn create(
     };
     incidents::insert(conn, &row)?;
     let view = Incident::from_row(row)?.view(Vec::new(), now, true);
-    audit::append(
-        conn,
+    context.audit(
         &actor.audit_name(),
-        &[NewEvent {
+        NewEvent {
             action: "incident.created",
             entity_type: "incident",
             entity_id: view.id.clone(),
             details: json!(view),
-        }],
-    )?;
+        },
+    );
     Ok(view)
 }
 

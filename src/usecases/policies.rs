@@ -4,7 +4,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::incidents;
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
+use crate::db::context::WriteContext;
 use crate::db::policies::{self, PolicyRow};
 use crate::db::{self, DbConnection};
 use crate::domain::policy::{Policy, PolicyInput};
@@ -80,6 +81,7 @@ fn normalized(mut input: PolicyInput, policy: &Policy) -> PolicyInput {
 
 pub fn create(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     incident_id: &str,
     input: PolicyInput,
@@ -109,16 +111,15 @@ pub fn create(
     };
     policies::insert(conn, &row)?;
     let view = StoredPolicy { row, document, policy }.view();
-    audit::append(
-        conn,
+    context.audit(
         &actor.audit_name(),
-        &[NewEvent {
+        NewEvent {
             action: "policy.created",
             entity_type: "policy",
             entity_id: view.id.clone(),
             details: json!(view),
-        }],
-    )?;
+        },
+    );
     Ok(view)
 }
 

@@ -5,7 +5,8 @@ use serde_json::json;
 use validator::Validate;
 
 use super::incidents;
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
+use crate::db::context::WriteContext;
 use crate::db::windows::{self, WindowRow};
 use crate::db::{self, DbConnection};
 use crate::domain::interval::Interval;
@@ -57,6 +58,7 @@ impl From<&WindowRow> for WindowView {
 
 pub fn create(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     incident_id: &str,
     input: NewWindowInput,
@@ -105,16 +107,15 @@ pub fn create(
     };
     windows::insert(conn, &row)?;
     let view = WindowView::from(&row);
-    audit::append(
-        conn,
+    context.audit(
         &actor.audit_name(),
-        &[NewEvent {
+        NewEvent {
             action: "outage_window.created",
             entity_type: "outage_window",
             entity_id: row.id,
             details: json!(view),
-        }],
-    )?;
+        },
+    );
     Ok(view)
 }
 

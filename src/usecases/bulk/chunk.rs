@@ -8,7 +8,7 @@ use serde_json::json;
 use super::decode::Format;
 use super::row::column_of;
 use super::source::{self, Row};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::bulk::{self, status, ErrorRow, Progress, UploadRow};
 use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
@@ -53,7 +53,7 @@ pub fn file_rows(
     if !pending.is_empty() {
         file_chunk(conn, upload, filer, pending)?;
     }
-    db::write_tx(conn, |conn| complete(conn, &upload.id, filer))
+    db::write_tx_with_context(conn, |conn, context| complete(conn, context, &upload.id, filer))
 }
 
 /// What became of one row.
@@ -240,7 +240,12 @@ fn file_row(
 }
 
 /// Marks the upload completed once every row is filed, with its audit event.
-fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRow, Error> {
+fn complete(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    id: &str,
+    filer: &Filer,
+) -> Result<UploadRow, Error> {
     db::lock_key(conn, &format!("bulk_upload:{id}"))?;
     let mut upload = current(conn, id)?;
     if upload.status == status::COMPLETED {
@@ -266,7 +271,7 @@ fn complete(conn: &mut DbConnection, id: &str, filer: &Filer) -> Result<UploadRo
             "duplicates": upload.duplicates,
         }),
     };
-    audit::append(conn, &filer.audit_name, &[event])?;
+    context.audit(&filer.audit_name, event);
     upload.status = status::COMPLETED;
     upload.completed_at = Some(now);
     upload.updated_at = now;

@@ -8,8 +8,9 @@ use sha2::{Digest, Sha256};
 
 use super::decode::{self, Format};
 use super::{chunk, source, view, BulkUploadView, MAX_ROWS};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::bulk::{self, status, UploadRow};
+use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection, Pool};
 use crate::domain::time::Timestamp;
 use crate::usecases::claims::file::Filer;
@@ -71,7 +72,9 @@ pub fn run(pool: &Pool, request: UploadRequest) -> Result<Outcome, Error> {
     }
     let text = decode::decode(&request.body, &request.format)?;
     let total_rows = source::survey(&text, &request.format, MAX_ROWS)?;
-    let upload = db::write_tx(&mut conn, |conn| start(conn, &request, &scope, &hash, total_rows))?;
+    let upload = db::write_tx_with_context(&mut conn, |conn, context| {
+        start(conn, context, &request, &scope, &hash, total_rows)
+    })?;
     if upload.status == status::COMPLETED {
         return Ok(Outcome { upload: view(&upload), replayed: true });
     }
@@ -94,6 +97,7 @@ fn check_same_request(stored: &UploadRow, hash: &str) -> Result<(), Error> {
 /// Finds the upload of this key, or creates it after checking the incident takes claims.
 fn start(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     request: &UploadRequest,
     scope: &str,
     hash: &str,
@@ -147,6 +151,6 @@ fn start(
             "request_hash": row.request_hash,
         }),
     };
-    audit::append(conn, &request.filer.audit_name, &[event])?;
+    context.audit(&request.filer.audit_name, event);
     Ok(row)
 }

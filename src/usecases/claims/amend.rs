@@ -9,8 +9,9 @@ use super::file::{automatic_status, held_for_signals, service_windows, window_ro
 use super::read::load_for_change;
 use super::screen::{self, Client};
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, TermsAmended};
+use crate::db::context::WriteContext;
 use crate::db::DbConnection;
 use crate::domain::amendment::{AmendInput, LossTerms};
 use crate::domain::claim::{reason, ClaimStatus};
@@ -59,6 +60,7 @@ fn set_by_rules(status: ClaimStatus, status_reason: Option<&str>) -> bool {
 
 pub fn amend(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     thresholds: Thresholds,
     id: &str,
@@ -162,7 +164,7 @@ pub fn amend(
             "signals": signals.iter().map(|s| s.code).collect::<Vec<_>>(),
         }),
     };
-    audit::append(conn, &actor.audit_name(), &[event])?;
+    context.audit(&actor.audit_name(), event);
     let updated = claims::find(conn, &row.id)?.ok_or(Error::NotFound)?;
     Ok(view(&updated, &windows, unmasked_for(Some(actor))))
 }

@@ -9,8 +9,9 @@ use validator::Validate;
 
 use super::read::load_for_change;
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, EvidenceUpdate, StatusChange};
+use crate::db::context::WriteContext;
 use crate::db::DbConnection;
 use crate::domain::claim::{reason, ClaimStatus, Decision};
 use crate::domain::claim_input::{Evidence, EvidenceInput};
@@ -62,6 +63,7 @@ fn illegal(row: &ClaimRow, what: &str) -> Error {
 /// Moves the claim from its current status, appends the event, and answers the new view.
 fn transition(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     row: &ClaimRow,
     change: StatusChange,
@@ -77,17 +79,21 @@ fn transition(
     let mut details = details;
     details["from"] = json!(row.status);
     details["to"] = json!(change.status);
-    audit::append(
-        conn,
+    context.audit(
         &actor.audit_name(),
-        &[NewEvent { action, entity_type: "claim", entity_id: row.id.clone(), details }],
-    )?;
+        NewEvent { action, entity_type: "claim", entity_id: row.id.clone(), details },
+    );
     let updated = claims::find(conn, &row.id)?.ok_or(Error::NotFound)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
     Ok(view(&updated, &windows, unmasked_for(Some(actor))))
 }
 
-pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, Error> {
+pub fn withdraw(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    actor: &Actor,
+    id: &str,
+) -> Result<ClaimView, Error> {
     if actor.is(&[Role::Admin, Role::Finance]) && actor.claim_scope.is_none() {
         return Err(Error::Forbidden);
     }
@@ -102,11 +108,12 @@ pub fn withdraw(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Clai
         approved_minor: row.approved_minor,
         updated_at: Timestamp::now().to_db(),
     };
-    transition(conn, actor, &row, change, "claim.withdrawn", json!({}))
+    transition(conn, context, actor, &row, change, "claim.withdrawn", json!({}))
 }
 
 pub fn review(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     id: &str,
     input: ReviewInput,
@@ -159,11 +166,12 @@ pub fn review(
         "approved_minor": change.approved_minor,
         "cure_days": (input.decision == Decision::RequestInfo).then_some(cure_days),
     });
-    transition(conn, actor, &row, change, "claim.reviewed", details)
+    transition(conn, context, actor, &row, change, "claim.reviewed", details)
 }
 
 pub fn documents(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     id: &str,
     input: DocumentsInput,
@@ -216,7 +224,7 @@ pub fn documents(
         updated_at: now.to_db(),
     };
     let details = json!({"note": input.note.trim(), "evidence": input.evidence});
-    transition(conn, actor, &row, change, "claim.documents_received", details)
+    transition(conn, context, actor, &row, change, "claim.documents_received", details)
 }
 
 /// A claim held back only for missing evidence is verified once the evidence is complete and

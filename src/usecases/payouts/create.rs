@@ -12,9 +12,10 @@ use validator::Validate;
 use super::facts::StoredFacts;
 use super::view;
 use super::BatchView;
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
 use crate::db::claims::{self, ClaimWindowRow, StatusChange};
+use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
 use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
@@ -61,7 +62,12 @@ fn too_large() -> Error {
     Error::field("policy_id", "calculation_overflow", "the amounts are too large to calculate exactly")
 }
 
-pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> Result<BatchView, Error> {
+pub fn create(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    actor: &Actor,
+    input: NewBatchInput,
+) -> Result<BatchView, Error> {
     let (incident_id, policy) = lock_incident_policy(conn, &input)?;
     let (candidates, holds) = assess_eligible(conn, &incident_id, &policy)?;
     if candidates.is_empty() {
@@ -141,7 +147,10 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
             "lines_sha256": lines_sha256,
         }),
     });
-    audit::append(conn, &actor.audit_name(), &events)?;
+    let name = actor.audit_name();
+    for event in events {
+        context.audit(&name, event);
+    }
     crate::failpoint::reach(crate::failpoint::point::PAYOUT_BATCH_BEFORE_COMMIT);
     view(&batch)
 }

@@ -3,8 +3,9 @@
 use serde_json::json;
 
 use super::{export, load, view, BatchView};
-use crate::db::audit::{self, NewEvent};
+use crate::db::audit::NewEvent;
 use crate::db::batches::{self, BatchUpdate};
+use crate::db::context::WriteContext;
 use crate::db::DbConnection;
 use crate::domain::batch::BatchStatus;
 use crate::domain::role::Actor;
@@ -12,7 +13,12 @@ use crate::domain::time::Timestamp;
 use crate::usecases::error::ConflictKind;
 use crate::usecases::Error;
 
-pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, Error> {
+pub fn approve(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    actor: &Actor,
+    id: &str,
+) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     if actor.is_named(&batch.created_by) {
         return Err(Error::conflict(
@@ -53,11 +59,16 @@ pub fn approve(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Batch
             "export_sha256": print.sha256,
         }),
     };
-    audit::append(conn, &actor.audit_name(), &[event])?;
+    context.audit(&actor.audit_name(), event);
     view(&load(conn, id)?)
 }
 
-pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchView, Error> {
+pub fn cancel(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    actor: &Actor,
+    id: &str,
+) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     let now = Timestamp::now().to_db();
     if !batches::update(
@@ -78,7 +89,7 @@ pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<BatchV
         entity_id: id.to_owned(),
         details: json!({"released_claims": released}),
     };
-    audit::append(conn, &actor.audit_name(), &[event])?;
+    context.audit(&actor.audit_name(), event);
     view(&load(conn, id)?)
 }
 

@@ -3,6 +3,8 @@
 //! so the file and its record are the same whichever way it leaves.
 
 use super::export::{self, ExportSummary};
+use crate::db::audit::NewEvent;
+use crate::db::context::WriteContext;
 use crate::db::DbConnection;
 use crate::domain::money::Currency;
 use crate::domain::role::Actor;
@@ -17,12 +19,13 @@ pub fn inspect(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<Exp
 /// transaction: once this returns, the file may leave.
 pub fn record(
     conn: &mut DbConnection,
+    context: &mut WriteContext,
     actor: &Actor,
     batch_id: &str,
     bom: bool,
 ) -> Result<ExportSummary, Error> {
     let summary = export::summarize(conn, batch_id, bom)?;
-    let event = crate::db::audit::NewEvent {
+    let event = NewEvent {
         action: "payout_batch.exported",
         entity_type: "payout_batch",
         entity_id: batch_id.to_owned(),
@@ -31,7 +34,7 @@ pub fn record(
             "sha256": summary.sha256, "bom": bom,
         }),
     };
-    crate::db::audit::append(conn, &actor.audit_name(), &[event])?;
+    context.audit(&actor.audit_name(), event);
     Ok(summary)
 }
 

@@ -97,7 +97,7 @@ async fn sign_in(
             let Some(left) = session::remaining_seconds(&token, chrono::Utc::now().timestamp()) else {
                 return refused("signin_invalid");
             };
-            let started = state.write(move |conn| session::start(conn, &actor, left)).await?;
+            let started = state.write(move |conn, _context| session::start(conn, &actor, left)).await?;
             let https = session::is_https(&req, trusted);
             let Some(cookie) = session::set_cookie(&started.id, started.max_age, https) else {
                 return refused("signin_invalid");
@@ -135,17 +135,18 @@ async fn approve(
     };
     let id = parse_id(&path)?;
     // The use case's own error, not the API's answer: its refusal names the reason.
-    let (incident, notice) = match state.write_outcome(move |conn| decide::approve(conn, &actor, &id)).await {
-        Ok(batch) => (Some(batch.incident_id), "approved"),
-        Err(Error::NotFound) => (None, "not_found"),
-        Err(Error::Conflict(Conflict { kind: ConflictKind::SameApprover { incident_id }, .. })) => {
-            (Some(incident_id), "four_eyes")
-        }
-        Err(Error::Conflict(Conflict { kind: ConflictKind::WrongStatus { incident_id }, .. })) => {
-            (incident_id, "not_calculated")
-        }
-        Err(other) => return Err(other.into()),
-    };
+    let (incident, notice) =
+        match state.write_outcome(move |conn, context| decide::approve(conn, context, &actor, &id)).await {
+            Ok(batch) => (Some(batch.incident_id), "approved"),
+            Err(Error::NotFound) => (None, "not_found"),
+            Err(Error::Conflict(Conflict { kind: ConflictKind::SameApprover { incident_id }, .. })) => {
+                (Some(incident_id), "four_eyes")
+            }
+            Err(Error::Conflict(Conflict { kind: ConflictKind::WrongStatus { incident_id }, .. })) => {
+                (incident_id, "not_calculated")
+            }
+            Err(other) => return Err(other.into()),
+        };
     Ok(see_other(&links::finance_url(incident.as_deref(), Some(notice), lang)))
 }
 
@@ -162,7 +163,8 @@ async fn export(
     };
     let bom = query_value(req.query_string(), "bom").is_some_and(|v| v == "true");
     let id = parse_id(&path)?;
-    match state.write_outcome(move |conn| export_file::record(conn, &actor, &id, bom)).await {
+    match state.write_outcome(move |conn, context| export_file::record(conn, context, &actor, &id, bom)).await
+    {
         Err(Error::Conflict(_)) => Ok(see_other(&links::finance_url(None, Some("not_exportable"), lang))),
         summary => crate::http::export::file(state, &summary?, bom),
     }

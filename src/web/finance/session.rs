@@ -106,7 +106,7 @@ pub async fn actor(req: &HttpRequest, state: &AppState) -> Result<Option<Actor>,
 pub async fn end(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     if let Some(id) = cookie(req).filter(|id| is_session_id(id)) {
         let hash = id_hash(&id);
-        state.write(move |conn| Ok(sessions::delete(conn, &hash)?)).await?;
+        state.write(move |conn, _context| Ok(sessions::delete(conn, &hash)?)).await?;
     }
     Ok(())
 }
