@@ -14,7 +14,7 @@ use super::view;
 use super::BatchView;
 use crate::db::audit::{self, NewEvent};
 use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
-use crate::db::claims::{self, ClaimWindowRow, StatusChange};
+use crate::db::claims::{self, ClaimUpdate, ClaimWindowRow};
 use crate::db::{self, DbConnection};
 use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
@@ -251,20 +251,19 @@ fn assess_eligible(
 fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Result<Vec<NewEvent>, Error> {
     let mut events = Vec::with_capacity(holds.len() + 1);
     for hold in holds {
-        let change = StatusChange {
+        let change = ClaimUpdate::HeldAtBatch {
             status: hold.status,
-            status_reason: Some(hold.reason.clone()),
+            reason: &hold.reason,
             cure_deadline: (hold.status == ClaimStatus::Deficient)
                 .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db()),
-            approved_minor: hold.claim.approved_minor,
-            updated_at: now.to_db(),
+            at: now.to_db(),
         };
-        if claims::change_status(conn, &hold.claim.id, hold.claim.status, &change)? {
+        if claims::update(conn, &hold.claim.id, hold.claim.status, change)? {
             events.push(NewEvent {
                 action: "claim.held",
                 entity_type: "claim",
                 entity_id: hold.claim.id.clone(),
-                details: json!({"from": hold.claim.status, "to": change.status, "reason": hold.reason}),
+                details: json!({"from": hold.claim.status, "to": change.status(), "reason": hold.reason}),
             });
         }
     }
