@@ -10,7 +10,8 @@ use crate::domain::claimant::ClaimantKind;
 use crate::domain::money::Currency;
 use crate::domain::severity::Severity;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A claim as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claims)]
 pub struct ClaimRow {
     pub id: String,
@@ -47,6 +48,116 @@ pub struct ClaimRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = claims)]
+pub struct NewClaim {
+    pub id: String,
+    pub reference: String,
+    pub incident_id: String,
+    pub service: String,
+    pub status: ClaimStatus,
+    pub status_reason: Option<String>,
+    pub channel: Channel,
+    pub owner_kind: OwnerKind,
+    pub owner: String,
+    pub claimant_kind: ClaimantKind,
+    pub claimant_name: String,
+    pub claimant_brn: Option<String>,
+    pub claimant_email: String,
+    pub claimant_phone: Option<String>,
+    pub identity_key: String,
+    pub loss_started_at: NaiveDateTime,
+    pub loss_ended_at: NaiveDateTime,
+    pub currency: Currency,
+    pub claimed_minor: i64,
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub description: Option<String>,
+    pub external_ref: Option<String>,
+    pub outage_seconds: i64,
+    pub cure_deadline: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<NewClaim> for ClaimRow {
+    /// The row a filing stored, without reading it back.
+    fn from(new: NewClaim) -> ClaimRow {
+        let NewClaim {
+            id,
+            reference,
+            incident_id,
+            service,
+            status,
+            status_reason,
+            channel,
+            owner_kind,
+            owner,
+            claimant_kind,
+            claimant_name,
+            claimant_brn,
+            claimant_email,
+            claimant_phone,
+            identity_key,
+            loss_started_at,
+            loss_ended_at,
+            currency,
+            claimed_minor,
+            baseline_revenue_minor,
+            outage_revenue_minor,
+            monthly_fee_minor,
+            bank_code,
+            account_number,
+            account_holder,
+            description,
+            external_ref,
+            outage_seconds,
+            cure_deadline,
+            created_at,
+            updated_at,
+        } = new;
+        ClaimRow {
+            id,
+            reference,
+            incident_id,
+            service,
+            status,
+            status_reason,
+            channel,
+            owner_kind,
+            owner,
+            claimant_kind,
+            claimant_name,
+            claimant_brn,
+            claimant_email,
+            claimant_phone,
+            identity_key,
+            loss_started_at,
+            loss_ended_at,
+            currency,
+            claimed_minor,
+            baseline_revenue_minor,
+            outage_revenue_minor,
+            monthly_fee_minor,
+            bank_code,
+            account_number,
+            account_holder,
+            description,
+            external_ref,
+            outage_seconds,
+            approved_minor: None,
+            cure_deadline,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = claim_windows)]
 pub struct ClaimWindowRow {
@@ -57,7 +168,7 @@ pub struct ClaimWindowRow {
 }
 
 /// Inserts claims with their overlaps, many rows per statement.
-pub fn insert(conn: &mut DbConnection, rows: &[ClaimRow], windows: &[ClaimWindowRow]) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, rows: &[NewClaim], windows: &[ClaimWindowRow]) -> QueryResult<()> {
     // Well under SQLite's limit of 32766 bound parameters per statement.
     for chunk in rows.chunks(500) {
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(claims::table).values(chunk).execute(c))?;
