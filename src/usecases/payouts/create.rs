@@ -13,7 +13,7 @@ use super::facts::StoredFacts;
 use super::view;
 use super::BatchView;
 use crate::db::audit::{self, NewEvent};
-use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
+use crate::db::batches::{self, BatchRow, EligibleClaim, NewBatch, NewLine};
 use crate::db::claims::{self, ClaimUpdate, ClaimWindowRow};
 use crate::db::{self, DbConnection};
 use crate::domain::batch::{BatchStatus, LineStatus};
@@ -80,7 +80,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
     let now = Timestamp::now();
     let batch_id = crate::usecases::new_id();
     let (lines, lines_sha256) = line_rows(&batch_id, &candidates, &allocation)?;
-    let batch = BatchRow {
+    let batch = NewBatch {
         id: batch_id.clone(),
         incident_id: incident_id.clone(),
         policy_id: policy.row.id.clone(),
@@ -101,15 +101,6 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
         min_payout_minor: rules.min_payout.minor(),
         created_by: actor.audit_name(),
         created_at: now.to_db(),
-        approved_by: None,
-        approved_at: None,
-        cancelled_by: None,
-        cancelled_at: None,
-        settled_at: None,
-        export_line_count: None,
-        export_total_minor: None,
-        export_sha256: None,
-        export_sha256_bom: None,
     };
     batches::insert_batch(conn, &batch)?;
     batches::insert_lines(conn, &lines)?;
@@ -143,7 +134,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: NewBatchInput) -> R
     });
     audit::append(conn, &actor.audit_name(), &events)?;
     crate::failpoint::reach(crate::failpoint::point::PAYOUT_BATCH_BEFORE_COMMIT);
-    view(&batch)
+    view(&BatchRow::from(batch))
 }
 
 /// Checks the input's incident and policy, taking the incident's batch lock first.
@@ -177,12 +168,12 @@ fn line_rows(
     batch_id: &str,
     candidates: &[Candidate],
     allocation: &Allocation,
-) -> Result<(Vec<LineRow>, String), Error> {
+) -> Result<(Vec<NewLine>, String), Error> {
     let mut digest = Sha256::new();
     let mut lines = Vec::with_capacity(candidates.len());
     for ((line_no, candidate), outcome) in (1_i64..).zip(candidates).zip(&allocation.lines) {
         digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
-        lines.push(LineRow {
+        lines.push(NewLine {
             batch_id: batch_id.to_owned(),
             line_no,
             claim_id: candidate.claim.id.clone(),
@@ -195,9 +186,6 @@ fn line_rows(
             prior_status: candidate.claim.status,
             active: true,
             facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
-            bank_reference: None,
-            failure_reason: None,
-            settled_at: None,
         });
     }
     Ok((lines, hex::encode(digest.finalize())))
