@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::incidents;
 use crate::db::audit::{self, NewEvent};
-use crate::db::policies::{self, PolicyRow};
+use crate::db::policies::{self, NewPolicy, PolicyRow};
 use crate::db::{self, DbConnection};
 use crate::domain::policy::{Policy, PolicyInput};
 use crate::domain::role::Actor;
@@ -98,7 +98,7 @@ pub fn create(
         ));
     }
     let document = normalized(input, &policy);
-    let row = PolicyRow {
+    let row = NewPolicy {
         id: super::new_id(),
         incident_id: incident_id.to_owned(),
         version: policies::next_version(conn, incident_id)?,
@@ -108,7 +108,7 @@ pub fn create(
         created_at: Timestamp::now().to_db(),
     };
     policies::insert(conn, &row)?;
-    let view = StoredPolicy { row, document, policy }.view();
+    let view = StoredPolicy { row: PolicyRow::from(row), document, policy }.view();
     audit::append(
         conn,
         &actor.audit_name(),
