@@ -102,17 +102,12 @@ pub fn screen(
     let mut found = Vec::new();
     let mut hit = |code, detail: String| found.push(Signal { code, detail });
     let shared =
-        screening::account_shared_with(conn, &claim.bank_code, &claim.account_number, &claim.identity_key)?;
+        screening::account_shared_with(conn, claim.bank_code, claim.account_number, claim.identity_key)?;
     if !shared.is_empty() {
         hit(SignalCode::SharedPayoutAccount, format!("the same account is on claims {}", shared.join(", ")));
     }
     if let Some(brn) = &claim.claimant_brn {
-        let shared = screening::contact_shared_with(
-            conn,
-            &claim.claimant_email,
-            claim.claimant_phone.as_deref(),
-            brn,
-        )?;
+        let shared = screening::contact_shared_with(conn, claim.claimant_email, claim.claimant_phone, brn)?;
         if !shared.is_empty() {
             let others = shared.join(", ");
             hit(
@@ -148,7 +143,7 @@ pub fn screen(
     // Only for individuals: a business is usually paid into its owner's own account, under a
     // name the claim does not carry (the form asks for the business's name, not its owner's).
     let individual = claim.claimant_kind == ClaimantKind::Individual;
-    if individual && !signals::holder_matches(&claim.claimant_name, &claim.account_holder) {
+    if individual && !signals::holder_matches(claim.claimant_name, claim.account_holder) {
         hit(
             SignalCode::HolderMismatch,
             format!("account holder {:?} is unlike claimant {:?}", claim.account_holder, claim.claimant_name),
@@ -161,7 +156,7 @@ pub fn screen(
 /// claims (see `screening::PEERS`).
 pub fn peers_of(conn: &mut DbConnection, claim: Screened<'_>) -> Result<PeerMedian, Error> {
     let mut amounts =
-        screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, claim.claimant_kind)?;
+        screening::latest_peer_amounts(conn, claim.incident_id, claim.service, claim.claimant_kind)?;
     amounts.sort_unstable();
     let count = i64::try_from(amounts.len()).unwrap_or(i64::MAX);
     let median = amounts.get(amounts.len().saturating_sub(1) / 2).copied().unwrap_or(0);
