@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use outage_claims::db::claims::{self, ClaimRow, ClaimWindowRow};
+use outage_claims::db::claims::{self, ClaimWindowRow, NewClaim};
 use outage_claims::db::{self, windows, DatabaseUrl};
 use outage_claims::domain::claim::{Channel, ClaimStatus, OwnerKind};
 use outage_claims::domain::claimant::ClaimantKind;
@@ -58,7 +58,7 @@ fn run() -> anyhow::Result<()> {
                     severity: window.severity,
                     overlap_seconds: seconds,
                 });
-                rows.push(ClaimRow {
+                rows.push(NewClaim {
                     id,
                     reference: format!("OC-{number:07}"),
                     incident_id: incident.clone(),
@@ -87,7 +87,6 @@ fn run() -> anyhow::Result<()> {
                     description: None,
                     external_ref: Some(format!("bench-{number}")),
                     outage_seconds: seconds,
-                    approved_minor: None,
                     cure_deadline: None,
                     created_at: now,
                     updated_at: now,

@@ -5,12 +5,13 @@ use diesel::prelude::*;
 
 use super::schema::{claim_windows, claims, counters};
 use super::DbConnection;
-use crate::domain::claim::{Channel, ClaimStatus, OwnerKind};
+use crate::domain::claim::{reason, Channel, ClaimStatus, OwnerKind};
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::money::Currency;
 use crate::domain::severity::Severity;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A claim as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claims)]
 pub struct ClaimRow {
     pub id: String,
@@ -47,6 +48,116 @@ pub struct ClaimRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = claims)]
+pub struct NewClaim {
+    pub id: String,
+    pub reference: String,
+    pub incident_id: String,
+    pub service: String,
+    pub status: ClaimStatus,
+    pub status_reason: Option<String>,
+    pub channel: Channel,
+    pub owner_kind: OwnerKind,
+    pub owner: String,
+    pub claimant_kind: ClaimantKind,
+    pub claimant_name: String,
+    pub claimant_brn: Option<String>,
+    pub claimant_email: String,
+    pub claimant_phone: Option<String>,
+    pub identity_key: String,
+    pub loss_started_at: NaiveDateTime,
+    pub loss_ended_at: NaiveDateTime,
+    pub currency: Currency,
+    pub claimed_minor: i64,
+    pub baseline_revenue_minor: Option<i64>,
+    pub outage_revenue_minor: Option<i64>,
+    pub monthly_fee_minor: Option<i64>,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub description: Option<String>,
+    pub external_ref: Option<String>,
+    pub outage_seconds: i64,
+    pub cure_deadline: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<NewClaim> for ClaimRow {
+    /// The row a filing stored, without reading it back.
+    fn from(new: NewClaim) -> ClaimRow {
+        let NewClaim {
+            id,
+            reference,
+            incident_id,
+            service,
+            status,
+            status_reason,
+            channel,
+            owner_kind,
+            owner,
+            claimant_kind,
+            claimant_name,
+            claimant_brn,
+            claimant_email,
+            claimant_phone,
+            identity_key,
+            loss_started_at,
+            loss_ended_at,
+            currency,
+            claimed_minor,
+            baseline_revenue_minor,
+            outage_revenue_minor,
+            monthly_fee_minor,
+            bank_code,
+            account_number,
+            account_holder,
+            description,
+            external_ref,
+            outage_seconds,
+            cure_deadline,
+            created_at,
+            updated_at,
+        } = new;
+        ClaimRow {
+            id,
+            reference,
+            incident_id,
+            service,
+            status,
+            status_reason,
+            channel,
+            owner_kind,
+            owner,
+            claimant_kind,
+            claimant_name,
+            claimant_brn,
+            claimant_email,
+            claimant_phone,
+            identity_key,
+            loss_started_at,
+            loss_ended_at,
+            currency,
+            claimed_minor,
+            baseline_revenue_minor,
+            outage_revenue_minor,
+            monthly_fee_minor,
+            bank_code,
+            account_number,
+            account_holder,
+            description,
+            external_ref,
+            outage_seconds,
+            approved_minor: None,
+            cure_deadline,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = claim_windows)]
 pub struct ClaimWindowRow {
@@ -57,7 +168,7 @@ pub struct ClaimWindowRow {
 }
 
 /// Inserts claims with their overlaps, many rows per statement.
-pub fn insert(conn: &mut DbConnection, rows: &[ClaimRow], windows: &[ClaimWindowRow]) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, rows: &[NewClaim], windows: &[ClaimWindowRow]) -> QueryResult<()> {
     // Well under SQLite's limit of 32766 bound parameters per statement.
     for chunk in rows.chunks(500) {
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(claims::table).values(chunk).execute(c))?;
@@ -214,41 +325,106 @@ pub fn list(
     query.order(claims::id.asc()).limit(limit).load(conn)
 }
 
-/// A status change, with what a decision records beside it.
-#[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = claims, treat_none_as_null = true)]
-pub struct StatusChange {
-    pub status: ClaimStatus,
-    pub status_reason: Option<String>,
-    pub cure_deadline: Option<NaiveDateTime>,
-    pub approved_minor: Option<i64>,
-    pub updated_at: NaiveDateTime,
+/// A purpose-named change of a claim's status, each setting exactly the columns its purpose
+/// changes (and `updated_at`). Which statuses a claim may leave this way is the domain's rule
+/// (`ClaimStatus::can_withdraw` and its siblings), checked by the caller before it applies one.
+#[derive(Debug, Clone, Copy)]
+pub enum ClaimUpdate<'a> {
+    /// The claimant withdrew it: any deadline to cure a deficiency lapses with it.
+    Withdrawn { at: NaiveDateTime },
+    /// Finance decided on it: `approved_minor` only with an approval that assessed an amount,
+    /// `cure_deadline` only with a request for information.
+    Reviewed {
+        status: ClaimStatus,
+        reason: &'a str,
+        approved_minor: Option<i64>,
+        cure_deadline: Option<NaiveDateTime>,
+        at: NaiveDateTime,
+    },
+    /// The claimant answered a deficiency: the evidence as it now stands, and where that
+    /// leaves the claim (a reason only when it goes back to a person).
+    DocumentsReceived {
+        status: ClaimStatus,
+        reason: Option<&'a str>,
+        evidence: EvidenceMinor,
+        at: NaiveDateTime,
+    },
+    /// A payout batch found it needs a person (or evidence, with a deadline) before it pays.
+    HeldAtBatch {
+        status: ClaimStatus,
+        reason: &'a str,
+        cure_deadline: Option<NaiveDateTime>,
+        at: NaiveDateTime,
+    },
 }
 
-/// Applies a status change only if the claim is still in `from` (so a concurrent change can
-/// never be overwritten); returns whether it applied.
-pub fn change_status(
-    conn: &mut DbConnection,
-    id: &str,
-    from: ClaimStatus,
-    change: &StatusChange,
-) -> QueryResult<bool> {
-    let updated =
-        diesel::update(claims::table.find(id).filter(claims::status.eq(from))).set(change).execute(conn)?;
-    Ok(updated == 1)
-}
-
-/// Evidence sent in answer to a deficiency.
-#[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = claims)]
-pub struct EvidenceUpdate {
+/// A claim's evidence amounts, in minor units of its currency.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvidenceMinor {
     pub baseline_revenue_minor: Option<i64>,
     pub outage_revenue_minor: Option<i64>,
     pub monthly_fee_minor: Option<i64>,
 }
 
-pub fn update_evidence(conn: &mut DbConnection, id: &str, evidence: &EvidenceUpdate) -> QueryResult<()> {
-    diesel::update(claims::table.find(id)).set(evidence).execute(conn).map(drop)
+impl ClaimUpdate<'_> {
+    /// The status the update moves a claim to.
+    pub fn status(&self) -> ClaimStatus {
+        match *self {
+            ClaimUpdate::Withdrawn { .. } => ClaimStatus::Withdrawn,
+            ClaimUpdate::Reviewed { status, .. }
+            | ClaimUpdate::DocumentsReceived { status, .. }
+            | ClaimUpdate::HeldAtBatch { status, .. } => status,
+        }
+    }
+}
+
+/// Applies `update` only if the claim is still in `from` (so a concurrent change can never be
+/// overwritten); returns whether it applied.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    from: ClaimStatus,
+    update: ClaimUpdate<'_>,
+) -> QueryResult<bool> {
+    use claims::{approved_minor, cure_deadline, status, status_reason, updated_at};
+    let target = claims::table.find(id).filter(status.eq(from));
+    let to = status.eq(update.status());
+    let updated = match update {
+        ClaimUpdate::Withdrawn { at } => diesel::update(target)
+            .set((
+                to,
+                status_reason.eq(reason::WITHDRAWN_BY_CLAIMANT),
+                cure_deadline.eq(None::<NaiveDateTime>),
+                updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        ClaimUpdate::Reviewed { reason, approved_minor: approved, cure_deadline: deadline, at, .. } => {
+            diesel::update(target)
+                .set((
+                    to,
+                    status_reason.eq(reason),
+                    approved_minor.eq(approved),
+                    cure_deadline.eq(deadline),
+                    updated_at.eq(at),
+                ))
+                .execute(conn)?
+        }
+        ClaimUpdate::DocumentsReceived { reason, evidence, at, .. } => diesel::update(target)
+            .set((
+                to,
+                status_reason.eq(reason),
+                claims::baseline_revenue_minor.eq(evidence.baseline_revenue_minor),
+                claims::outage_revenue_minor.eq(evidence.outage_revenue_minor),
+                claims::monthly_fee_minor.eq(evidence.monthly_fee_minor),
+                cure_deadline.eq(None::<NaiveDateTime>),
+                updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        ClaimUpdate::HeldAtBatch { reason, cure_deadline: deadline, at, .. } => diesel::update(target)
+            .set((to, status_reason.eq(reason), cure_deadline.eq(deadline), updated_at.eq(at)))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
 }
 
 /// Claims by status across all incidents (for `/metrics`).

@@ -7,7 +7,7 @@ use super::schema::incidents;
 use super::DbConnection;
 use crate::domain::money::Currency;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = incidents)]
 pub struct IncidentRow {
     pub id: String,
@@ -23,7 +23,56 @@ pub struct IncidentRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &IncidentRow) -> QueryResult<()> {
+/// An incident as declared.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = incidents)]
+pub struct NewIncident {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub currency: Currency,
+    pub started_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub claims_open_at: NaiveDateTime,
+    pub claims_close_at: NaiveDateTime,
+    pub review_threshold_minor: Option<i64>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<NewIncident> for IncidentRow {
+    /// The row as inserted, without reading it back.
+    fn from(new: NewIncident) -> IncidentRow {
+        let NewIncident {
+            id,
+            title,
+            description,
+            currency,
+            started_at,
+            ended_at,
+            claims_open_at,
+            claims_close_at,
+            review_threshold_minor,
+            created_by,
+            created_at,
+        } = new;
+        IncidentRow {
+            id,
+            title,
+            description,
+            currency,
+            started_at,
+            ended_at,
+            claims_open_at,
+            claims_close_at,
+            review_threshold_minor,
+            created_by,
+            created_at,
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewIncident) -> QueryResult<()> {
     diesel::insert_into(incidents::table).values(row).execute(conn).map(drop)
 }
 

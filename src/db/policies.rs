@@ -7,7 +7,7 @@ use super::schema::policies;
 use super::DbConnection;
 use crate::domain::money::Currency;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = policies)]
 pub struct PolicyRow {
     pub id: String,
@@ -20,7 +20,29 @@ pub struct PolicyRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &PolicyRow) -> QueryResult<()> {
+/// A policy version as published (never changed after).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = policies)]
+pub struct NewPolicy {
+    pub id: String,
+    pub incident_id: String,
+    pub version: i32,
+    pub currency: Currency,
+    /// The normalized policy document (JSON).
+    pub document: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<NewPolicy> for PolicyRow {
+    /// The row as inserted, without reading it back.
+    fn from(new: NewPolicy) -> PolicyRow {
+        let NewPolicy { id, incident_id, version, currency, document, created_by, created_at } = new;
+        PolicyRow { id, incident_id, version, currency, document, created_by, created_at }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewPolicy) -> QueryResult<()> {
     diesel::insert_into(policies::table).values(row).execute(conn).map(drop)
 }
 

@@ -7,7 +7,7 @@ use super::schema::outage_windows;
 use super::DbConnection;
 use crate::domain::severity::Severity;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outage_windows)]
 pub struct WindowRow {
     pub id: String,
@@ -20,7 +20,30 @@ pub struct WindowRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &WindowRow) -> QueryResult<()> {
+/// A window as recorded (every column is known when it is).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outage_windows)]
+pub struct NewWindow {
+    pub id: String,
+    pub incident_id: String,
+    pub service: String,
+    pub severity: Severity,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<NewWindow> for WindowRow {
+    /// The row as inserted, without reading it back.
+    fn from(new: NewWindow) -> WindowRow {
+        let NewWindow { id, incident_id, service, severity, started_at, ended_at, created_by, created_at } =
+            new;
+        WindowRow { id, incident_id, service, severity, started_at, ended_at, created_by, created_at }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewWindow) -> QueryResult<()> {
     diesel::insert_into(outage_windows::table).values(row).execute(conn).map(drop)
 }
 

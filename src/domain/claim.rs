@@ -64,6 +64,11 @@ impl ClaimStatus {
         matches!(self, ClaimStatus::NeedsReview | ClaimStatus::Deficient | ClaimStatus::Verified)
     }
 
+    /// Documents answer a deficiency, so only a deficient claim receives them.
+    pub fn can_receive_documents(self) -> bool {
+        self == ClaimStatus::Deficient
+    }
+
     /// Claims a payout batch may take.
     pub fn is_eligible_for_batch(self) -> bool {
         matches!(self, ClaimStatus::Verified | ClaimStatus::Approved | ClaimStatus::PayoutFailed)

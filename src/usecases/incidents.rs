@@ -6,7 +6,7 @@ use validator::Validate;
 
 use crate::db::audit::NewEvent;
 use crate::db::context::WriteContext;
-use crate::db::incidents::{self, IncidentRow};
+use crate::db::incidents::{self, IncidentRow, NewIncident};
 use crate::db::{windows, DbConnection};
 use crate::domain::money::{Currency, DecimalString, Money};
 use crate::domain::role::{Actor, Role};
@@ -135,7 +135,7 @@ pub fn create(
         return Err(Error::Invalid(errors.into_vec()));
     }
     let now = Timestamp::now();
-    let row = IncidentRow {
+    let row = NewIncident {
         id: super::new_id(),
         title: input.title.trim().to_owned(),
         description: input.description,
@@ -149,7 +149,7 @@ pub fn create(
         created_at: now.to_db(),
     };
     incidents::insert(conn, &row)?;
-    let view = Incident::from_row(row)?.view(Vec::new(), now, true);
+    let view = Incident::from_row(IncidentRow::from(row))?.view(Vec::new(), now, true);
     context.audit(
         &actor.audit_name(),
         NewEvent {

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::incidents;
 use crate::db::audit::NewEvent;
 use crate::db::context::WriteContext;
-use crate::db::policies::{self, PolicyRow};
+use crate::db::policies::{self, NewPolicy, PolicyRow};
 use crate::db::{self, DbConnection};
 use crate::domain::policy::{Policy, PolicyInput};
 use crate::domain::role::Actor;
@@ -100,7 +100,7 @@ pub fn create(
         ));
     }
     let document = normalized(input, &policy);
-    let row = PolicyRow {
+    let row = NewPolicy {
         id: super::new_id(),
         incident_id: incident_id.to_owned(),
         version: policies::next_version(conn, incident_id)?,
@@ -110,7 +110,7 @@ pub fn create(
         created_at: Timestamp::now().to_db(),
     };
     policies::insert(conn, &row)?;
-    let view = StoredPolicy { row, document, policy }.view();
+    let view = StoredPolicy { row: PolicyRow::from(row), document, policy }.view();
     context.audit(
         &actor.audit_name(),
         NewEvent {

@@ -7,7 +7,7 @@ use validator::Validate;
 use super::incidents;
 use crate::db::audit::NewEvent;
 use crate::db::context::WriteContext;
-use crate::db::windows::{self, WindowRow};
+use crate::db::windows::{self, NewWindow, WindowRow};
 use crate::db::{self, DbConnection};
 use crate::domain::interval::Interval;
 use crate::domain::role::Actor;
@@ -95,7 +95,7 @@ pub fn create(
         let kind = crate::usecases::error::ConflictKind::OverlappingWindow { existing_id: existing.id };
         return Err(Error::conflict(kind, detail));
     }
-    let row = WindowRow {
+    let row = NewWindow {
         id: super::new_id(),
         incident_id: incident_id.to_owned(),
         service: service.to_owned(),
@@ -106,6 +106,7 @@ pub fn create(
         created_at: Timestamp::now().to_db(),
     };
     windows::insert(conn, &row)?;
+    let row = WindowRow::from(row);
     let view = WindowView::from(&row);
     context.audit(
         &actor.audit_name(),

@@ -8,7 +8,7 @@ use crate::db::DbConnection;
 use crate::domain::batch::LineStatus;
 use crate::domain::claim::ClaimStatus;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payout_lines)]
 pub struct LineRow {
     pub batch_id: String,
@@ -29,8 +29,27 @@ pub struct LineRow {
     pub settled_at: Option<NaiveDateTime>,
 }
 
-pub fn insert_lines(conn: &mut DbConnection, rows: &[LineRow]) -> QueryResult<()> {
-    // 15 columns a row: 1000 rows stay under SQLite's 32766 bound parameters.
+/// A line as calculated, before the bank's answer.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = payout_lines)]
+pub struct NewLine {
+    pub batch_id: String,
+    pub line_no: i64,
+    pub claim_id: String,
+    pub claim_reference: String,
+    pub rule_index: i32,
+    pub gross: String,
+    pub share: Option<String>,
+    pub payout_minor: i64,
+    pub status: LineStatus,
+    /// The claim's status when the line was calculated, restored if the batch is cancelled.
+    pub prior_status: ClaimStatus,
+    pub active: bool,
+    pub facts: String,
+}
+
+pub fn insert_lines(conn: &mut DbConnection, rows: &[NewLine]) -> QueryResult<()> {
+    // 12 columns a row: 1000 rows stay under SQLite's 32766 bound parameters.
     for chunk in rows.chunks(1000) {
         crate::on_backend!(&mut *conn, |c| diesel::insert_into(payout_lines::table)
             .values(chunk)

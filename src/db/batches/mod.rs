@@ -15,10 +15,10 @@ pub use claims::{
     close_unpaid_claims, eligible_claims, paid_amounts, release_claims, take_claims, EligibleClaim,
 };
 pub use lines::{
-    export_page, insert_lines, line_for_claim, lines, pending_count, settle_line, ExportRow, LineRow,
+    export_page, insert_lines, line_for_claim, lines, pending_count, settle_line, ExportRow, LineRow, NewLine,
 };
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payout_batches)]
 pub struct BatchRow {
     pub id: String,
@@ -50,7 +50,83 @@ pub struct BatchRow {
     pub export_sha256_bom: Option<String>,
 }
 
-pub fn insert_batch(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<()> {
+/// A batch as calculated: nobody has decided on it yet and no payment file is fingerprinted.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = payout_batches)]
+pub struct NewBatch {
+    pub id: String,
+    pub incident_id: String,
+    pub policy_id: String,
+    pub policy_version: i32,
+    pub status: BatchStatus,
+    pub currency: Currency,
+    pub line_count: i64,
+    pub held_count: i64,
+    pub total_gross: String,
+    pub total_payout_minor: i64,
+    pub budget_minor: Option<i64>,
+    pub budget_binding: bool,
+    pub factor: Option<String>,
+    pub rounding: String,
+    pub min_payout_minor: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<NewBatch> for BatchRow {
+    /// The row as inserted, without reading it back.
+    fn from(new: NewBatch) -> BatchRow {
+        let NewBatch {
+            id,
+            incident_id,
+            policy_id,
+            policy_version,
+            status,
+            currency,
+            line_count,
+            held_count,
+            total_gross,
+            total_payout_minor,
+            budget_minor,
+            budget_binding,
+            factor,
+            rounding,
+            min_payout_minor,
+            created_by,
+            created_at,
+        } = new;
+        BatchRow {
+            id,
+            incident_id,
+            policy_id,
+            policy_version,
+            status,
+            currency,
+            line_count,
+            held_count,
+            total_gross,
+            total_payout_minor,
+            budget_minor,
+            budget_binding,
+            factor,
+            rounding,
+            min_payout_minor,
+            created_by,
+            created_at,
+            approved_by: None,
+            approved_at: None,
+            cancelled_by: None,
+            cancelled_at: None,
+            settled_at: None,
+            export_line_count: None,
+            export_total_minor: None,
+            export_sha256: None,
+            export_sha256_bom: None,
+        }
+    }
+}
+
+pub fn insert_batch(conn: &mut DbConnection, row: &NewBatch) -> QueryResult<()> {
     diesel::insert_into(payout_batches::table).values(row).execute(conn).map(drop)
 }
 

@@ -116,9 +116,9 @@ pub fn amend(
     let mut screened = row.clone();
     screened.claimed_minor = terms.claimed.minor();
     screened.status = to;
-    let peers = screen::peers_of(conn, &screened)?;
-    let signals = screen::screen(conn, &thresholds, &screened, &Client::Uncounted, peers, now)?;
-    let (to, to_reason) = match held_for_signals(&screened, &signals) {
+    let peers = screen::peers_of(conn, (&screened).into())?;
+    let signals = screen::screen(conn, &thresholds, (&screened).into(), &Client::Uncounted, peers, now)?;
+    let (to, to_reason) = match held_for_signals(screened.status, &signals) {
         Some(_) => (ClaimStatus::NeedsReview, Some(reason::INTEGRITY_SIGNAL.to_owned())),
         None => (to, to_reason),
     };

@@ -8,7 +8,7 @@ use super::owner_kind;
 use std::sync::Arc;
 
 use crate::db::audit::NewEvent;
-use crate::db::claims::{self, ClaimRow, ClaimWindowRow};
+use crate::db::claims::{self, ClaimRow, ClaimWindowRow, NewClaim};
 use crate::db::context::WriteContext;
 use crate::db::{windows, DbConnection};
 use crate::domain::claim::{reason, Channel, ClaimStatus};
@@ -197,15 +197,15 @@ pub fn file(
     let window_rows = window_rows(&row.id, &verification);
     // Peers change little within one transaction: they are counted once per group.
     let peers_key = format!("peers:{incident_id}:{}:{}", row.service, row.claimant_kind);
-    let peers = context.memo(peers_key, || screen::peers_of(conn, &row))?;
-    let signals = screen::screen(conn, &filer.thresholds, &row, &filer.client, peers, now)?;
-    if let Some((status, reason)) = held_for_signals(&row, &signals) {
+    let peers = context.memo(peers_key, || screen::peers_of(conn, (&row).into()))?;
+    let signals = screen::screen(conn, &filer.thresholds, (&row).into(), &filer.client, peers, now)?;
+    if let Some((status, reason)) = held_for_signals(row.status, &signals) {
         (row.status, row.status_reason, row.cure_deadline) = (status, Some(reason), None);
     }
     claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
     screen::record(conn, &row.id, &filer.client, &signals, now)?;
     context.audit(&filer.audit_name, filed_event(&row, &signals));
-    Ok(FiledClaim { row, windows: window_rows })
+    Ok(FiledClaim { row: ClaimRow::from(row), windows: window_rows })
 }
 
 /// The incident a claim is filed for, if it takes this claim now.
@@ -348,9 +348,9 @@ fn new_row(
     cure_deadline: Option<chrono::NaiveDateTime>,
     number: i64,
     now: Timestamp,
-) -> ClaimRow {
+) -> NewClaim {
     let claimant = draft.claimant;
-    ClaimRow {
+    NewClaim {
         id: crate::usecases::new_id(),
         reference: reference(number),
         incident_id: incident.row.id.clone(),
@@ -379,7 +379,6 @@ fn new_row(
         description: draft.description,
         external_ref: draft.external_ref,
         outage_seconds: verification.outage_seconds(),
-        approved_minor: None,
         cure_deadline,
         created_at: now.to_db(),
         updated_at: now.to_db(),
@@ -388,14 +387,14 @@ fn new_row(
 
 /// A claim with integrity signals goes to a person (`integrity_signal`), unless the rules already
 /// rejected it: no signal rejects a claim, and none lets one through.
-pub fn held_for_signals(row: &ClaimRow, signals: &[Signal]) -> Option<(ClaimStatus, String)> {
-    let rejected = row.status == ClaimStatus::Rejected;
+pub fn held_for_signals(status: ClaimStatus, signals: &[Signal]) -> Option<(ClaimStatus, String)> {
+    let rejected = status == ClaimStatus::Rejected;
     (!signals.is_empty() && !rejected)
         .then(|| (ClaimStatus::NeedsReview, reason::INTEGRITY_SIGNAL.to_owned()))
 }
 
 /// The audit record of a filing: what was decided, without personal or bank details.
-fn filed_event(row: &ClaimRow, signals: &[Signal]) -> NewEvent {
+fn filed_event(row: &NewClaim, signals: &[Signal]) -> NewEvent {
     NewEvent {
         action: "claim.filed",
         entity_type: "claim",

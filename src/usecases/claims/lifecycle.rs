@@ -10,7 +10,7 @@ use validator::Validate;
 use super::read::load_for_change;
 use super::{is_claimant_of, unmasked_for, view, ClaimView};
 use crate::db::audit::NewEvent;
-use crate::db::claims::{self, ClaimRow, EvidenceUpdate, StatusChange};
+use crate::db::claims::{self, ClaimRow, ClaimUpdate, EvidenceMinor};
 use crate::db::context::WriteContext;
 use crate::db::DbConnection;
 use crate::domain::claim::{reason, ClaimStatus, Decision};
@@ -66,11 +66,11 @@ fn transition(
     context: &mut WriteContext,
     actor: &Actor,
     row: &ClaimRow,
-    change: StatusChange,
+    change: ClaimUpdate<'_>,
     action: &'static str,
     details: serde_json::Value,
 ) -> Result<ClaimView, Error> {
-    if !claims::change_status(conn, &row.id, row.status, &change)? {
+    if !claims::update(conn, &row.id, row.status, change)? {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::Stale,
             "the claim changed meanwhile; read it again",
@@ -78,7 +78,7 @@ fn transition(
     }
     let mut details = details;
     details["from"] = json!(row.status);
-    details["to"] = json!(change.status);
+    details["to"] = json!(change.status());
     context.audit(
         &actor.audit_name(),
         NewEvent { action, entity_type: "claim", entity_id: row.id.clone(), details },
@@ -101,13 +101,7 @@ pub fn withdraw(
     if !status_of(&row)?.can_withdraw() {
         return Err(illegal(&row, "withdrawn"));
     }
-    let change = StatusChange {
-        status: ClaimStatus::Withdrawn,
-        status_reason: Some(reason::WITHDRAWN_BY_CLAIMANT.into()),
-        cure_deadline: None,
-        approved_minor: row.approved_minor,
-        updated_at: Timestamp::now().to_db(),
-    };
+    let change = ClaimUpdate::Withdrawn { at: Timestamp::now().to_db() };
     transition(conn, context, actor, &row, change, "claim.withdrawn", json!({}))
 }
 
@@ -152,18 +146,20 @@ pub fn review(
     }
     let now = Timestamp::now();
     let cure_days = i64::from(input.cure_days.unwrap_or(super::file::DEFAULT_CURE_DAYS as u32));
-    let change = StatusChange {
+    let reason = input.reason.trim();
+    let approved_minor = approved.map(Money::minor);
+    let change = ClaimUpdate::Reviewed {
         status: input.decision.outcome(),
-        status_reason: Some(input.reason.trim().to_owned()),
+        reason,
+        approved_minor,
         cure_deadline: (input.decision == Decision::RequestInfo)
             .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(cure_days)).to_db()),
-        approved_minor: approved.map(Money::minor),
-        updated_at: now.to_db(),
+        at: now.to_db(),
     };
     let details = json!({
         "decision": input.decision,
-        "reason": change.status_reason,
-        "approved_minor": change.approved_minor,
+        "reason": reason,
+        "approved_minor": approved_minor,
         "cure_days": (input.decision == Decision::RequestInfo).then_some(cure_days),
     });
     transition(conn, context, actor, &row, change, "claim.reviewed", details)
@@ -189,7 +185,7 @@ pub fn documents(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors.into_vec()));
     }
-    if status_of(&row)? != ClaimStatus::Deficient {
+    if !status_of(&row)?.can_receive_documents() {
         return Err(illegal(&row, "sent documents (only deficient claims are)"));
     }
     let now = Timestamp::now();
@@ -206,22 +202,16 @@ pub fn documents(
         monthly_fee: money(row.monthly_fee_minor),
     };
     let evidence = stored.merged(sent);
-    claims::update_evidence(
-        conn,
-        &row.id,
-        &EvidenceUpdate {
+    let status = cured_status(conn, &row, &evidence)?;
+    let change = ClaimUpdate::DocumentsReceived {
+        status,
+        reason: (status != ClaimStatus::Verified).then_some(reason::DOCUMENTS_RECEIVED),
+        evidence: EvidenceMinor {
             baseline_revenue_minor: evidence.baseline_revenue.map(Money::minor),
             outage_revenue_minor: evidence.outage_revenue.map(Money::minor),
             monthly_fee_minor: evidence.monthly_fee.map(Money::minor),
         },
-    )?;
-    let status = cured_status(conn, &row, &evidence)?;
-    let change = StatusChange {
-        status,
-        status_reason: (status != ClaimStatus::Verified).then(|| reason::DOCUMENTS_RECEIVED.into()),
-        cure_deadline: None,
-        approved_minor: row.approved_minor,
-        updated_at: now.to_db(),
+        at: now.to_db(),
     };
     let details = json!({"note": input.note.trim(), "evidence": input.evidence});
     transition(conn, context, actor, &row, change, "claim.documents_received", details)

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::db::claims::ClaimRow;
+use crate::db::claims::{ClaimRow, NewClaim};
 use crate::db::screening::{self, ScreeningRow};
 use crate::db::DbConnection;
 use crate::domain::claimant::ClaimantKind;
@@ -34,12 +34,67 @@ impl Client {
 /// Peer statistics, which many filings of one transaction may share.
 pub type PeerMedian = (i64, i64);
 
+/// What screening reads of a claim: one about to be filed, or a stored one with amended terms.
+#[derive(Debug, Clone, Copy)]
+pub struct Screened<'a> {
+    pub incident_id: &'a str,
+    pub service: &'a str,
+    pub claimant_kind: ClaimantKind,
+    pub claimant_name: &'a str,
+    pub claimant_brn: Option<&'a str>,
+    pub claimant_email: &'a str,
+    pub claimant_phone: Option<&'a str>,
+    pub identity_key: &'a str,
+    pub claimed_minor: i64,
+    pub bank_code: &'a str,
+    pub account_number: &'a str,
+    pub account_holder: &'a str,
+}
+
+impl<'a> From<&'a NewClaim> for Screened<'a> {
+    fn from(claim: &'a NewClaim) -> Self {
+        Screened {
+            incident_id: &claim.incident_id,
+            service: &claim.service,
+            claimant_kind: claim.claimant_kind,
+            claimant_name: &claim.claimant_name,
+            claimant_brn: claim.claimant_brn.as_deref(),
+            claimant_email: &claim.claimant_email,
+            claimant_phone: claim.claimant_phone.as_deref(),
+            identity_key: &claim.identity_key,
+            claimed_minor: claim.claimed_minor,
+            bank_code: &claim.bank_code,
+            account_number: &claim.account_number,
+            account_holder: &claim.account_holder,
+        }
+    }
+}
+
+impl<'a> From<&'a ClaimRow> for Screened<'a> {
+    fn from(claim: &'a ClaimRow) -> Self {
+        Screened {
+            incident_id: &claim.incident_id,
+            service: &claim.service,
+            claimant_kind: claim.claimant_kind,
+            claimant_name: &claim.claimant_name,
+            claimant_brn: claim.claimant_brn.as_deref(),
+            claimant_email: &claim.claimant_email,
+            claimant_phone: claim.claimant_phone.as_deref(),
+            identity_key: &claim.identity_key,
+            claimed_minor: claim.claimed_minor,
+            bank_code: &claim.bank_code,
+            account_number: &claim.account_number,
+            account_holder: &claim.account_holder,
+        }
+    }
+}
+
 /// Screens a claim about to be stored (or just amended). `peers` is the count and median of
 /// claims of the same incident, service and kind.
 pub fn screen(
     conn: &mut DbConnection,
     thresholds: &Thresholds,
-    claim: &ClaimRow,
+    claim: Screened<'_>,
     client: &Client,
     peers: PeerMedian,
     now: Timestamp,
@@ -47,17 +102,12 @@ pub fn screen(
     let mut found = Vec::new();
     let mut hit = |code, detail: String| found.push(Signal { code, detail });
     let shared =
-        screening::account_shared_with(conn, &claim.bank_code, &claim.account_number, &claim.identity_key)?;
+        screening::account_shared_with(conn, claim.bank_code, claim.account_number, claim.identity_key)?;
     if !shared.is_empty() {
         hit(SignalCode::SharedPayoutAccount, format!("the same account is on claims {}", shared.join(", ")));
     }
     if let Some(brn) = &claim.claimant_brn {
-        let shared = screening::contact_shared_with(
-            conn,
-            &claim.claimant_email,
-            claim.claimant_phone.as_deref(),
-            brn,
-        )?;
+        let shared = screening::contact_shared_with(conn, claim.claimant_email, claim.claimant_phone, brn)?;
         if !shared.is_empty() {
             let others = shared.join(", ");
             hit(
@@ -93,7 +143,7 @@ pub fn screen(
     // Only for individuals: a business is usually paid into its owner's own account, under a
     // name the claim does not carry (the form asks for the business's name, not its owner's).
     let individual = claim.claimant_kind == ClaimantKind::Individual;
-    if individual && !signals::holder_matches(&claim.claimant_name, &claim.account_holder) {
+    if individual && !signals::holder_matches(claim.claimant_name, claim.account_holder) {
         hit(
             SignalCode::HolderMismatch,
             format!("account holder {:?} is unlike claimant {:?}", claim.account_holder, claim.claimant_name),
@@ -104,9 +154,9 @@ pub fn screen(
 
 /// The count and median (the lower middle one) of the claim's peers: the latest similar
 /// claims (see `screening::PEERS`).
-pub fn peers_of(conn: &mut DbConnection, claim: &ClaimRow) -> Result<PeerMedian, Error> {
+pub fn peers_of(conn: &mut DbConnection, claim: Screened<'_>) -> Result<PeerMedian, Error> {
     let mut amounts =
-        screening::latest_peer_amounts(conn, &claim.incident_id, &claim.service, claim.claimant_kind)?;
+        screening::latest_peer_amounts(conn, claim.incident_id, claim.service, claim.claimant_kind)?;
     amounts.sort_unstable();
     let count = i64::try_from(amounts.len()).unwrap_or(i64::MAX);
     let median = amounts.get(amounts.len().saturating_sub(1) / 2).copied().unwrap_or(0);

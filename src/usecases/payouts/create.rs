@@ -13,8 +13,8 @@ use super::facts::StoredFacts;
 use super::view;
 use super::BatchView;
 use crate::db::audit::NewEvent;
-use crate::db::batches::{self, BatchRow, EligibleClaim, LineRow};
-use crate::db::claims::{self, ClaimWindowRow, StatusChange};
+use crate::db::batches::{self, BatchRow, EligibleClaim, NewBatch, NewLine};
+use crate::db::claims::{self, ClaimUpdate, ClaimWindowRow};
 use crate::db::context::WriteContext;
 use crate::db::{self, DbConnection};
 use crate::domain::batch::{BatchStatus, LineStatus};
@@ -86,7 +86,7 @@ pub fn create(
     let now = Timestamp::now();
     let batch_id = crate::usecases::new_id();
     let (lines, lines_sha256) = line_rows(&batch_id, &candidates, &allocation)?;
-    let batch = BatchRow {
+    let batch = NewBatch {
         id: batch_id.clone(),
         incident_id: incident_id.clone(),
         policy_id: policy.row.id.clone(),
@@ -107,15 +107,6 @@ pub fn create(
         min_payout_minor: rules.min_payout.minor(),
         created_by: actor.audit_name(),
         created_at: now.to_db(),
-        approved_by: None,
-        approved_at: None,
-        cancelled_by: None,
-        cancelled_at: None,
-        settled_at: None,
-        export_line_count: None,
-        export_total_minor: None,
-        export_sha256: None,
-        export_sha256_bom: None,
     };
     batches::insert_batch(conn, &batch)?;
     batches::insert_lines(conn, &lines)?;
@@ -152,7 +143,7 @@ pub fn create(
         context.audit(&name, event);
     }
     crate::failpoint::reach(crate::failpoint::point::PAYOUT_BATCH_BEFORE_COMMIT);
-    view(&batch)
+    view(&BatchRow::from(batch))
 }
 
 /// Checks the input's incident and policy, taking the incident's batch lock first.
@@ -186,12 +177,12 @@ fn line_rows(
     batch_id: &str,
     candidates: &[Candidate],
     allocation: &Allocation,
-) -> Result<(Vec<LineRow>, String), Error> {
+) -> Result<(Vec<NewLine>, String), Error> {
     let mut digest = Sha256::new();
     let mut lines = Vec::with_capacity(candidates.len());
     for ((line_no, candidate), outcome) in (1_i64..).zip(candidates).zip(&allocation.lines) {
         digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
-        lines.push(LineRow {
+        lines.push(NewLine {
             batch_id: batch_id.to_owned(),
             line_no,
             claim_id: candidate.claim.id.clone(),
@@ -204,9 +195,6 @@ fn line_rows(
             prior_status: candidate.claim.status,
             active: true,
             facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
-            bank_reference: None,
-            failure_reason: None,
-            settled_at: None,
         });
     }
     Ok((lines, hex::encode(digest.finalize())))
@@ -260,20 +248,19 @@ fn assess_eligible(
 fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Result<Vec<NewEvent>, Error> {
     let mut events = Vec::with_capacity(holds.len() + 1);
     for hold in holds {
-        let change = StatusChange {
+        let change = ClaimUpdate::HeldAtBatch {
             status: hold.status,
-            status_reason: Some(hold.reason.clone()),
+            reason: &hold.reason,
             cure_deadline: (hold.status == ClaimStatus::Deficient)
                 .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db()),
-            approved_minor: hold.claim.approved_minor,
-            updated_at: now.to_db(),
+            at: now.to_db(),
         };
-        if claims::change_status(conn, &hold.claim.id, hold.claim.status, &change)? {
+        if claims::update(conn, &hold.claim.id, hold.claim.status, change)? {
             events.push(NewEvent {
                 action: "claim.held",
                 entity_type: "claim",
                 entity_id: hold.claim.id.clone(),
-                details: json!({"from": hold.claim.status, "to": change.status, "reason": hold.reason}),
+                details: json!({"from": hold.claim.status, "to": change.status(), "reason": hold.reason}),
             });
         }
     }

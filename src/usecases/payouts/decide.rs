@@ -7,7 +7,6 @@ use crate::db::audit::NewEvent;
 use crate::db::batches::{self, BatchUpdate};
 use crate::db::context::WriteContext;
 use crate::db::DbConnection;
-use crate::domain::batch::BatchStatus;
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::usecases::error::ConflictKind;
@@ -27,17 +26,7 @@ pub fn approve(
         ));
     }
     let now = Timestamp::now().to_db();
-    if !batches::update(
-        conn,
-        id,
-        BatchStatus::Calculated,
-        BatchUpdate::Approved { by: &actor.audit_name(), at: now },
-    )? {
-        return Err(Error::conflict(
-            wrong_status(&batch),
-            format!("a batch that is {} cannot be approved", batch.status),
-        ));
-    }
+    decide(conn, &batch, BatchUpdate::Approved { by: &actor.audit_name(), at: now }, "approved")?;
     let closed = batches::close_unpaid_claims(conn, id, now)?;
     // What is approved is this exact file: its fingerprint is stored and audited.
     let print = export::fingerprint(conn, &batch)?;
@@ -71,17 +60,7 @@ pub fn cancel(
 ) -> Result<BatchView, Error> {
     let batch = load(conn, id)?;
     let now = Timestamp::now().to_db();
-    if !batches::update(
-        conn,
-        id,
-        BatchStatus::Calculated,
-        BatchUpdate::Cancelled { by: &actor.audit_name(), at: now },
-    )? {
-        return Err(Error::conflict(
-            wrong_status(&batch),
-            format!("a batch that is {} cannot be cancelled", batch.status),
-        ));
-    }
+    decide(conn, &batch, BatchUpdate::Cancelled { by: &actor.audit_name(), at: now }, "cancelled")?;
     let released = batches::release_claims(conn, id, now)?;
     let event = NewEvent {
         action: "payout_batch.cancelled",
@@ -93,6 +72,19 @@ pub fn cancel(
     view(&load(conn, id)?)
 }
 
-fn wrong_status(batch: &batches::BatchRow) -> ConflictKind {
-    ConflictKind::WrongStatus { incident_id: Some(batch.incident_id.clone()) }
+/// Applies a decision if the batch may still be decided (`BatchStatus::can_decide`) and nobody
+/// decided it meanwhile; both refusals read the same, as the second is only the first, raced.
+fn decide(
+    conn: &mut DbConnection,
+    batch: &batches::BatchRow,
+    update: BatchUpdate<'_>,
+    what: &str,
+) -> Result<(), Error> {
+    if batch.status.can_decide() && batches::update(conn, &batch.id, batch.status, update)? {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        ConflictKind::WrongStatus { incident_id: Some(batch.incident_id.clone()) },
+        format!("a batch that is {} cannot be {what}", batch.status),
+    ))
 }
