@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# API fuzzing (issue 8): schemathesis, an independent client from PyPI, drives the running
+# API fuzzing: schemathesis, an independent client from PyPI, drives the running
 # server from nothing but its own OpenAPI document.
 #
 #   ops/api-fuzz.sh sqlite|postgres

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restore drill (issue 8): proves that a backup taken while the service runs can be restored.
+# Restore drill: proves that a backup taken while the service runs can be restored.
 #
 #   ops/restore-drill.sh sqlite|postgres
 #
@@ -28,7 +28,7 @@ echo "== $backend: build up state"
 start_server --demo
 incident=$(curl -sf "$base/api/v1/incidents" | json_field id)
 policy=$(api GET "/api/v1/incidents/$incident/policies" "$admin" | json_field id)
-# Registration numbers 1000000001..: the check digit computed as SPEC section 5 says.
+# Registration numbers 1000000001..: the check digit computed as docs/contract.md §4 says.
 brn() {
     local nine=$1 weights=(1 3 7 1 3 7 1 3 5) sum=0 i
     for i in $(seq 0 8); do sum=$((sum + ${nine:$i:1} * weights[i])); done

@@ -16,7 +16,7 @@ pub const LEEWAY_SECONDS: u64 = 60;
 pub const MIN_SECRET_BYTES: usize = 32;
 /// Longest lifetime of a staff, partner or claimant token unless `JWT_MAX_TTL` says otherwise.
 pub const DEFAULT_MAX_TTL: Duration = Duration::from_secs(31 * 86_400);
-/// A status token lives at most this long after its incident's claims window closes (SPEC 3).
+/// A status token lives at most this long after its incident's claims window closes (docs/contract.md §1).
 pub const STATUS_TOKEN_AFTER_CLOSE: Duration = Duration::from_secs(180 * 86_400);
 
 /// Keys and rules for tokens, built once at start.
@@ -194,7 +194,7 @@ impl JwtKeys {
 
     /// A status token for `claim_id` whose incident's claims window closes at
     /// `claims_close_at` (Unix seconds): it expires 180 days after the close, never later
-    /// (SPEC 3), and cannot be minted once that moment has passed.
+    /// (docs/contract.md §1), and cannot be minted once that moment has passed.
     pub fn mint_status_token_until(&self, claim_id: &str, claims_close_at: i64) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let after = i64::try_from(STATUS_TOKEN_AFTER_CLOSE.as_secs()).unwrap_or(i64::MAX / 2);

@@ -21,7 +21,7 @@
 //!   `X-Forwarded-Host` and `X-Forwarded-Proto` the finance page believes.
 //! - `HTTP_WORKERS`: worker threads (default: one per core).
 //! - `LOG_FORMAT`: `text` (default) or `json`; `RUST_LOG` sets the level (default `info`).
-//! - Integrity screening (SPEC 13): `SIGNAL_VELOCITY_MINUTES` (window, default 10),
+//! - Integrity screening (docs/contract.md §4): `SIGNAL_VELOCITY_MINUTES` (window, default 10),
 //!   `SIGNAL_VELOCITY_PER_CLIENT` (filings from one address or claimant in it, default 10),
 //!   `SIGNAL_VELOCITY_PER_PARTNER` (a partner's API filings in it, default 500),
 //!   `SIGNAL_OUTLIER_FACTOR` (times the peers' median, default 20) and

@@ -1,5 +1,5 @@
 //! `serve --demo`: an incident modelled on the October 2022 data-center fire, with outage windows
-//! for the affected services and a policy built from the precedents of SPEC section 1, so a
+//! for the affected services and a policy built from the precedents of docs/contract.md §1, so a
 //! newcomer sees a working service at once. Loading twice changes nothing.
 
 use chrono::Duration;

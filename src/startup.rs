@@ -88,7 +88,7 @@ impl Application {
                             response.headers_mut().insert(HeaderName::from_static(REQUEST_ID), value);
                         }
                         // Answers may carry full account numbers, documents or payment files
-                        // (SPEC 8): unless a handler chose a policy (pages, assets), nothing is
+                        // (docs/contract.md §7): unless a handler chose a policy (pages, assets), nothing is
                         // stored by a browser or proxy cache.
                         if !response.headers().contains_key(header::CACHE_CONTROL) {
                             response

@@ -1,4 +1,4 @@
-# Prints a bulk-upload CSV of COUNT distinct, valid business claims (SPEC section 7 columns):
+# Prints a bulk-upload CSV of COUNT distinct, valid business claims (docs/contract.md §6 columns):
 # registration numbers 1000000001.. with their check digits, unique emails and external refs.
 #
 #   awk -v count=100000 -f ops/bench/bulk-rows.awk > claims.csv

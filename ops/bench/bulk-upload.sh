@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bulk upload benchmark (issue 5): generates a CSV of COUNT distinct valid business claims,
+# Bulk upload benchmark: generates a CSV of COUNT distinct valid business claims,
 # starts the release binary on a fresh database, records an incident with an outage window,
 # times one POST /api/v1/bulk-uploads of the whole file, and reports rows/s and the server's
 # peak RSS. For comparison it times `sqlite3 :memory: '.import --csv'` of the same file (the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test of claim filing (issue 3): starts the release binary on a fresh database, records an
+# Load test of claim filing: starts the release binary on a fresh database, records an
 # incident with outage windows, then files distinct valid claims with wrk.
 #
 #   ops/bench/claims-load.sh [sqlite|postgres] [connections] [seconds]

@@ -1,4 +1,4 @@
-//! The facts integrity screening reads (SPEC 13), and what it stored of each claim.
+//! The facts integrity screening reads (docs/contract.md §4), and what it stored of each claim.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -1,4 +1,4 @@
-//! An amendment of a claim by its owner (`POST /claims/{id}/amend`, SPEC 5): one claimant has
+//! An amendment of a claim by its owner (`POST /claims/{id}/amend`, docs/contract.md §4): one claimant has
 //! one claim per service, so a claimant who lost more, or longer, changes that claim. Only the
 //! terms of the loss may change: amount, loss period, evidence and description.
 

@@ -1,4 +1,4 @@
-//! The payout batch life cycle (SPEC section 6): batch and line statuses and their transitions.
+//! The payout batch life cycle (docs/contract.md §5): batch and line statuses and their transitions.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The claim life cycle (SPEC section 5): statuses, channels and the transitions between them.
+//! The claim life cycle (docs/contract.md §4): statuses, channels and the transitions between them.
 
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +150,7 @@ pub mod reason {
     pub const DOCUMENTS_RECEIVED: &str = "documents_received";
     /// The owner amended a claim a person had asked about: a person looks at it again.
     pub const AMENDED: &str = "amended";
-    /// Integrity screening found something a person should look at (SPEC 13).
+    /// Integrity screening found something a person should look at (docs/contract.md §4).
     pub const INTEGRITY_SIGNAL: &str = "integrity_signal";
     /// Filed, before the one-claim rule, for a claimant who already had a claim for the
     /// service: a person decides before it is paid.

@@ -89,7 +89,7 @@ pub struct Claimant {
 }
 
 impl Claimant {
-    /// What makes two claims the same claimant's (SPEC 5): the registration number whenever
+    /// What makes two claims the same claimant's (docs/contract.md §4): the registration number whenever
     /// one is given, whatever the kind (a business that files once as `business` and once as
     /// `individual` is still one business), else the email, case-folded.
     pub fn identity_key(&self) -> String {

@@ -1,5 +1,5 @@
 //! CSV cells that spreadsheet software cannot run: text starting with `=`, `+`, `-`, `@`, tab or
-//! CR would be read as a formula, so it is prefixed with `'` (SPEC section 7).
+//! CR would be read as a formula, so it is prefixed with `'` (docs/contract.md §6).
 
 use std::borrow::Cow;
 

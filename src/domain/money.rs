@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Largest amount accepted anywhere, in major units (SPEC section 4: more than 10^13 is 422).
+/// Largest amount accepted anywhere, in major units (docs/contract.md §3: more than 10^13 is 422).
 pub const MAX_MAJOR_UNITS: i64 = 10_000_000_000_000;
 /// Most fractional digits a decimal string may carry (rates, weights, hours).
 pub const MAX_SCALE: u32 = 10;

@@ -1,4 +1,4 @@
-//! Who is acting: roles of SPEC section 3 and the authenticated actor.
+//! Who is acting: roles of docs/contract.md §1 and the authenticated actor.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Integrity signals (SPEC 13): facts about a claim that a person should look at before it is
+//! Integrity signals (docs/contract.md §4): facts about a claim that a person should look at before it is
 //! paid. Mass-claims programmes are attacked by bots and by one account collecting many
 //! payouts; these signals catch the common shapes. No signal rejects a claim: a claim with one
 //! goes to review (`integrity_signal`), and finance alone sees the signals and their evidence.

@@ -3,7 +3,7 @@
 //! never states who may call it. The handler then takes the caller from [`Authenticated`] (a
 //! valid bearer token was required) or [`MaybeAuthenticated`] (a token was optional).
 //!
-//! A status token (a claimant token scoped to one claim, SPEC 3) is accepted only where the
+//! A status token (a claimant token scoped to one claim, docs/contract.md §1) is accepted only where the
 //! operation says so ([`Access::RolesOrStatusToken`]); anywhere else it is 403, so a new
 //! operation is closed to it until someone decides otherwise.
 

@@ -30,7 +30,7 @@ pub enum ApiError {
     #[error("no such resource")]
     NotFound,
     /// `existing_id` and `existing_reference` name the record in the way, and are set only for
-    /// a caller who may read it (SPEC 5: a duplicate never tells anyone of other people's claims).
+    /// a caller who may read it (docs/contract.md §4: a duplicate never tells anyone of other people's claims).
     #[error("{detail}")]
     Conflict { detail: String, existing_id: Option<String>, existing_reference: Option<String> },
     #[error("the body is larger than {0} bytes")]

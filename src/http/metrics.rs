@@ -54,7 +54,7 @@ pub struct Metrics {
 }
 
 /// The method label: one of RFC 9110's methods (and PATCH), else `other`, so clients inventing
-/// methods cannot grow the exposition without bound (SPEC 8).
+/// methods cannot grow the exposition without bound (docs/contract.md §7).
 fn method_label(method: &str) -> &'static str {
     const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
     KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")

@@ -40,7 +40,7 @@ pub struct Conflict {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConflictKind {
-    /// The claimant already has a live claim for the service (SPEC 5). The existing claim is
+    /// The claimant already has a live claim for the service (docs/contract.md §4). The existing claim is
     /// named only for a filer who may read it.
     DuplicateClaim { existing: Option<ExistingClaim> },
     /// The filer's own `external_ref` already names one of its claims.

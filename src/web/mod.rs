@@ -1,4 +1,4 @@
-//! The web pages (SPEC section 4b): the claim form at `/` and the status lookup at `/status`
+//! The web pages (docs/contract.md §3): the claim form at `/` and the status lookup at `/status`
 //! for claimants, and the finance page at `/finance` (see [`finance`]); Korean by default and
 //! English with `?lang=en`.
 //!

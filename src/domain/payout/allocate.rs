@@ -1,4 +1,4 @@
-//! From grosses to payouts over a whole batch (SPEC section 6).
+//! From grosses to payouts over a whole batch (docs/contract.md §5).
 //!
 //! A line whose gross, rounded by the policy's mode, is under `min_payout` pays 0 and takes no
 //! further part: it never counts towards whether the budget binds. The budget binds when the

@@ -1,4 +1,4 @@
-//! The arithmetic of SPEC section 6: after every multiplication or division the result is
+//! The arithmetic of docs/contract.md §5: after every multiplication or division the result is
 //! rounded to 10 decimal places, half-even; only final payouts are rounded to a minor unit.
 
 use rust_decimal::{Decimal, RoundingStrategy};

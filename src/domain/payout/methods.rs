@@ -1,4 +1,4 @@
-//! The gross of each method of SPEC section 6 before the cap, one function per method, each
+//! The gross of each method of docs/contract.md §5 before the cap, one function per method, each
 //! step recorded in the trace under the name a person recomputing the line will look for.
 
 use rust_decimal::Decimal;

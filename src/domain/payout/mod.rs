@@ -1,4 +1,4 @@
-//! The payout calculator of SPEC section 6, pure: [`assess`] turns one claim into its gross
+//! The payout calculator of docs/contract.md §5, pure: [`assess`] turns one claim into its gross
 //! amount under a policy, [`allocate`] turns a batch of grosses into payouts (budget pro rata
 //! with largest remainders, minimum payout, rounding). Both are deterministic.
 

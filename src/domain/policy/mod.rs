@@ -1,4 +1,4 @@
-//! Compensation policies (SPEC section 6): parsed once from their request document into types
+//! Compensation policies (docs/contract.md §5): parsed once from their request document into types
 //! that cannot hold an invalid rule, and matched to claims by rule precedence.
 //!
 //! `input` is the request document as clients send it; `parse` checks it into these types,
@@ -125,7 +125,7 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Precedence of a matching rule (SPEC section 6), or `None` when it does not match.
+    /// Precedence of a matching rule (docs/contract.md §5), or `None` when it does not match.
     fn specificity(&self, kind: ClaimantKind, service: &ServiceSlug) -> Option<u8> {
         let kind_matches = self.claimant_kind.is_none_or(|k| k == kind);
         let service_matches = self.service.as_ref().is_none_or(|s| s == service);

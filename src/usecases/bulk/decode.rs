@@ -2,7 +2,7 @@
 //! or CP949/EUC-KR as Korean spreadsheet software exports it, declared by `charset=` or
 //! detected when the bytes are not UTF-8. Settlement files go through the same [`decode_csv`].
 //! A file that is neither clean UTF-8 nor confidently CP949 is refused, naming its first bad
-//! line (SPEC section 12): nothing is ever stored garbled.
+//! line (docs/contract.md §6): nothing is ever stored garbled.
 
 use std::borrow::Cow;
 
@@ -59,7 +59,7 @@ impl Format {
 
 /// The encoding of a `charset` label: UTF-8, or CP949 under any of its names (WHATWG's EUC-KR
 /// is CP949, the superset Korean software writes, and Windows and Java call it cp949 or ms949).
-/// Nothing else: SPEC section 12 takes UTF-8 or CP949, and a single-byte charset decodes any
+/// Nothing else: docs/contract.md §6 takes UTF-8 or CP949, and a single-byte charset decodes any
 /// bytes at all, so a wrong declaration would store names garbled without a word.
 fn charset_for(label: &str) -> Option<&'static Encoding> {
     match label.to_ascii_lowercase().as_str() {

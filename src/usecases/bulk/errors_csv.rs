@@ -1,5 +1,5 @@
 //! `errors.csv` of an upload: `row,field,code,message`, one line per problem, in row order.
-//! Cells that a spreadsheet would run as a formula are defused (SPEC section 7).
+//! Cells that a spreadsheet would run as a formula are defused (docs/contract.md §6).
 
 use std::borrow::Cow;
 

@@ -10,7 +10,7 @@ use crate::domain::service::ServiceSlug;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
 
-/// The columns of SPEC section 7, in its order.
+/// The columns of docs/contract.md §6, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     ExternalRef,

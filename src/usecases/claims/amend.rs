@@ -111,7 +111,7 @@ pub fn amend(
         // Finance asked for something: a person looks at the amended claim.
         (ClaimStatus::NeedsReview, Some(reason::AMENDED.into()))
     };
-    // Screened again on the amended terms (SPEC 13); an amendment is not a filing, so it is
+    // Screened again on the amended terms (docs/contract.md §4); an amendment is not a filing, so it is
     // not counted for velocity.
     let mut screened = row.clone();
     screened.claimed_minor = terms.claimed.minor();

@@ -106,7 +106,7 @@ pub struct FiledClaim {
     pub windows: Vec<ClaimWindowRow>,
 }
 
-/// The status the rules give a claim from its terms and its verification, and why (SPEC 5):
+/// The status the rules give a claim from its terms and its verification, and why (docs/contract.md §4):
 /// at filing, and again when its owner amends it.
 pub fn automatic_status(
     policy: Option<&StoredPolicy>,
@@ -238,7 +238,7 @@ fn open_incident(
 }
 
 /// Takes the claimant's lock, then refuses a reused `external_ref` and a second live claim of
-/// the same claimant for the same service (SPEC 5).
+/// the same claimant for the same service (docs/contract.md §4).
 fn refuse_second_filing(
     conn: &mut DbConnection,
     context: &mut WriteContext,
@@ -275,7 +275,7 @@ pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> St
     format!("claim:{incident_id}:{service}:{identity}")
 }
 
-/// The 409 of a second filing for one claimant and service (SPEC 5). Only a filer who may read
+/// The 409 of a second filing for one claimant and service (docs/contract.md §4). Only a filer who may read
 /// the existing claim (its own claimant, or the partner that filed it) learns which claim it is;
 /// anyone else, such as an anonymous filer who typed someone's registration number, learns only
 /// that a claim exists and how its owner reaches it.

@@ -1,5 +1,5 @@
 //! Claims: filing (one intake path for the web form, the API and bulk uploads), reading with
-//! per-caller visibility, and the life cycle of SPEC section 5.
+//! per-caller visibility, and the life cycle of docs/contract.md §4.
 
 pub mod amend;
 pub mod file;
@@ -53,7 +53,7 @@ pub struct ClaimView {
     pub verification: VerificationView,
     pub created_at: String,
     pub updated_at: String,
-    /// Integrity signals (SPEC 13), shown to finance only.
+    /// Integrity signals (docs/contract.md §4), shown to finance only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signals: Option<Vec<crate::domain::signals::Signal>>,
     /// Only in the answer to a public filing: a token that reads this claim.

@@ -34,7 +34,7 @@ pub fn load_visible(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<
 }
 
 /// Loads a claim the actor may read for a change of its state. The change first waits for any
-/// payout batch of the claim's incident being calculated (SPEC 8: a batch never pays a claim
+/// payout batch of the claim's incident being calculated (docs/contract.md §7: a batch never pays a claim
 /// as if a change answered 2xx had not happened), then reads the claim as it is now.
 pub fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, Error> {
     let row = load_visible(conn, actor, id)?;

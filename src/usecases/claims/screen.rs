@@ -1,4 +1,4 @@
-//! Integrity screening at filing and amendment (SPEC 13): gathers the facts of each signal
+//! Integrity screening at filing and amendment (docs/contract.md §4): gathers the facts of each signal
 //! from the database and stores what was found beside the claim, in the same transaction.
 
 use chrono::Duration;

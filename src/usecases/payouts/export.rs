@@ -1,4 +1,4 @@
-//! The bank payment file of an approved batch (SPEC section 7): the same bytes on every export,
+//! The bank payment file of an approved batch (docs/contract.md §6): the same bytes on every export,
 //! streamed page by page, with its line count, total and SHA-256 known before the first byte.
 
 use sha2::{Digest, Sha256};

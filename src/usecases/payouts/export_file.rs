@@ -1,5 +1,5 @@
 //! Exporting a batch's bank payment file: the checks, the audit event that records the export,
-//! and the file page by page (SPEC 6). The API and the finance page both export through here,
+//! and the file page by page (docs/contract.md §5). The API and the finance page both export through here,
 //! so the file and its record are the same whichever way it leaves.
 
 use super::export::{self, ExportSummary};

@@ -226,7 +226,7 @@
     url.searchParams.set('reference', claim.reference);
     if (oc.lang === 'en') url.searchParams.set('lang', 'en');
     // The token goes in the fragment: browsers never send it to a server, so it stays out of
-    // access logs and Referer headers (SPEC 3).
+    // access logs and Referer headers (docs/contract.md §1).
     url.hash = new URLSearchParams({ token: claim.status_token || '' }).toString();
     var link = document.getElementById('status-link');
     link.href = url.href;

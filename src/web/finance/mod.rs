@@ -1,4 +1,4 @@
-//! The finance page at `/finance` (GitHub issue 7): sign in with a finance token, read an
+//! The finance page at `/finance`: sign in with a finance token, read an
 //! incident's summary with charts the server draws as SVG, and approve or export its payout
 //! batches. Rendered on the server with no script, under the same CSP as the claimant pages.
 //!

@@ -1,4 +1,4 @@
-//! Sharing a binding budget (SPEC section 6): the factor, each line's share, and the largest
+//! Sharing a binding budget (docs/contract.md §5): the factor, each line's share, and the largest
 //! remainders that make the payouts add up to the budget exactly.
 //!
 //! With `L` units left over after flooring `n` shares, every line gets `L / n` units and the

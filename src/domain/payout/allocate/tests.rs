@@ -158,7 +158,7 @@ fn batch_strategy() -> impl Strategy<Value = (Vec<Decimal>, Currency, Rounding, 
         })
 }
 
-/// Checks every invariant of SPEC section 6 on one allocation.
+/// Checks every invariant of docs/contract.md §5 on one allocation.
 fn check(
     lines: &[(&str, Decimal)],
     result: &Allocation,
