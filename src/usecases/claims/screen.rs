@@ -51,43 +51,30 @@ pub struct Screened<'a> {
     pub account_holder: &'a str,
 }
 
-impl<'a> From<&'a NewClaim> for Screened<'a> {
-    fn from(claim: &'a NewClaim) -> Self {
-        Screened {
-            incident_id: &claim.incident_id,
-            service: &claim.service,
-            claimant_kind: claim.claimant_kind,
-            claimant_name: &claim.claimant_name,
-            claimant_brn: claim.claimant_brn.as_deref(),
-            claimant_email: &claim.claimant_email,
-            claimant_phone: claim.claimant_phone.as_deref(),
-            identity_key: &claim.identity_key,
-            claimed_minor: claim.claimed_minor,
-            bank_code: &claim.bank_code,
-            account_number: &claim.account_number,
-            account_holder: &claim.account_holder,
+/// A new claim (at filing) and a stored one (at amendment) are screened on the same fields.
+macro_rules! screened_from {
+    ($($row:ty),+) => {$(
+        impl<'a> From<&'a $row> for Screened<'a> {
+            fn from(claim: &'a $row) -> Self {
+                Screened {
+                    incident_id: &claim.incident_id,
+                    service: &claim.service,
+                    claimant_kind: claim.claimant_kind,
+                    claimant_name: &claim.claimant_name,
+                    claimant_brn: claim.claimant_brn.as_deref(),
+                    claimant_email: &claim.claimant_email,
+                    claimant_phone: claim.claimant_phone.as_deref(),
+                    identity_key: &claim.identity_key,
+                    claimed_minor: claim.claimed_minor,
+                    bank_code: &claim.bank_code,
+                    account_number: &claim.account_number,
+                    account_holder: &claim.account_holder,
+                }
+            }
         }
-    }
+    )+};
 }
-
-impl<'a> From<&'a ClaimRow> for Screened<'a> {
-    fn from(claim: &'a ClaimRow) -> Self {
-        Screened {
-            incident_id: &claim.incident_id,
-            service: &claim.service,
-            claimant_kind: claim.claimant_kind,
-            claimant_name: &claim.claimant_name,
-            claimant_brn: claim.claimant_brn.as_deref(),
-            claimant_email: &claim.claimant_email,
-            claimant_phone: claim.claimant_phone.as_deref(),
-            identity_key: &claim.identity_key,
-            claimed_minor: claim.claimed_minor,
-            bank_code: &claim.bank_code,
-            account_number: &claim.account_number,
-            account_holder: &claim.account_holder,
-        }
-    }
-}
+screened_from!(NewClaim, ClaimRow);
 
 /// Screens a claim about to be stored (or just amended). `peers` is the count and median of
 /// claims of the same incident, service and kind.
