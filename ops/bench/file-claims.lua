@@ -1,10 +1,13 @@
 -- wrk script: every request files a distinct, valid claim (an individual with a unique email),
 -- with its own bank account, so the service does real intake work: validation, verification,
 -- duplicate check, integrity screening (a shared account would be a signal), audit.
+-- With REFUSED=1 the same request carries a negative amount: refused at validation (422), it
+-- measures the HTTP path alone (authentication, body parsing, validation, the error answer).
 -- Set INCIDENT_ID and TOKEN in the environment.
 
 local incident = os.getenv("INCIDENT_ID")
 local token = os.getenv("TOKEN")
+local amount = (os.getenv("REFUSED") == "1") and "-1" or "120000"
 local threads = {}
 local counter = 0
 
@@ -19,18 +22,13 @@ function request()
   local body = string.format([[{"incident_id":"%s","service":"messenger",
 "claimant":{"kind":"individual","name":"Bench User","email":"bench-%d-%d@example.kr"},
 "loss_started_at":"2022-10-15T16:00:00+09:00","loss_ended_at":"2022-10-15T20:00:00+09:00",
-"currency":"KRW","claimed_amount":"120000",
+"currency":"KRW","claimed_amount":"%s",
 "payout_account":{"bank_code":"004","account_number":"%d%09d","holder":"Bench User"}}]],
-    incident, thread_id or 0, counter, thread_id or 0, counter)
+    incident, thread_id or 0, counter, amount, thread_id or 0, counter)
   return wrk.format("POST", "/api/v1/claims", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,
   }, body)
-end
-
-local statuses = {}
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
 end
 
 function done(summary, latency, requests)
