@@ -179,14 +179,20 @@ pub enum Verdict {
     },
 }
 
-/// Walks the whole chain in pages, naming the first broken event.
+/// Walks the whole chain in pages, naming the first broken event. The head is read first and
+/// the walk stops at its event: on a live database, events appended while the walk runs are
+/// after it (the head and its events commit together), so they neither fail the check nor hide
+/// a chain cut short.
 pub fn verify(conn: &mut DbConnection) -> QueryResult<Verdict> {
     const PAGE: i64 = 10_000;
+    let (last_seq, last_hash): (i64, String) =
+        audit_head::table.select((audit_head::last_seq, audit_head::last_hash)).first(conn)?;
     let mut verifier = ChainVerifier::default();
     loop {
         let rows: Vec<AuditRow> = audit_events::table
             .select(COLUMNS)
             .filter(audit_events::seq.gt(verifier.checked()))
+            .filter(audit_events::seq.le(last_seq))
             .order(audit_events::seq.asc())
             .limit(PAGE)
             .load(conn)?;
@@ -200,8 +206,20 @@ pub fn verify(conn: &mut DbConnection) -> QueryResult<Verdict> {
             break;
         }
     }
-    let (last_seq, last_hash): (i64, String) =
-        audit_head::table.select((audit_head::last_seq, audit_head::last_hash)).first(conn)?;
+    // Events beyond the head are later appends, unless the head still has not moved after they
+    // were seen (an append commits its events and the head together): then they were added
+    // around the chain's head, not through it.
+    let beyond: Option<i64> = audit_events::table
+        .select(audit_events::seq)
+        .filter(audit_events::seq.gt(last_seq))
+        .order(audit_events::seq.asc())
+        .limit(1)
+        .first(conn)
+        .optional()?;
+    let head_now: i64 = audit_head::table.select(audit_head::last_seq).first(conn)?;
+    if beyond.is_some() && head_now == last_seq {
+        return Ok(Verdict::HeadMismatch { events: verifier.checked() });
+    }
     if last_seq != verifier.checked() || last_hash != verifier.last_hash() {
         return Ok(Verdict::HeadMismatch { events: verifier.checked() });
     }
