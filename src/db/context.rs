@@ -52,6 +52,16 @@ impl WriteContext {
         }
     }
 
+    /// Takes every key of `keys` (see [`WriteContext::lock`]); for each, whether it was taken.
+    /// A waiting context takes them all at once, in one global order.
+    pub fn lock_all(&self, conn: &mut DbConnection, keys: &[&str]) -> diesel::QueryResult<Vec<bool>> {
+        if self.never_wait {
+            super::try_lock_keys(conn, keys)
+        } else {
+            super::lock_keys(conn, keys).map(|()| vec![true; keys.len()])
+        }
+    }
+
     /// The value stored under `key` in this transaction, loading it the first time. Only for
     /// data the transaction itself does not change.
     pub fn memo<T, E>(&mut self, key: String, load: impl FnOnce() -> Result<T, E>) -> Result<T, E>

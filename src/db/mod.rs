@@ -294,6 +294,23 @@ pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
     Ok(())
 }
 
+/// Takes every key of `keys` until the transaction ends, as [`lock_key`] does, in one
+/// statement and in one global order (by the lock's own number), so two transactions taking
+/// overlapping sets never deadlock.
+pub fn lock_keys(conn: &mut DbConnection, keys: &[&str]) -> diesel::QueryResult<()> {
+    use diesel::sql_types::{Array, Text};
+    use diesel::RunQueryDsl;
+    if let (DbConnection::Postgres(pg), false) = (conn, keys.is_empty()) {
+        diesel::sql_query(
+            "SELECT count(pg_advisory_xact_lock(lock)) FROM \
+             (SELECT DISTINCT hashtextextended(k, 0) AS lock FROM unnest($1::text[]) AS k ORDER BY 1) AS ordered",
+        )
+        .bind::<Array<Text>, _>(keys)
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Takes `key` shared until the transaction ends: many holders at once, but never together
 /// with a [`lock_key`] holder of the same key. Claim state changes take the incident's batch key
 /// shared, batch creation takes it alone, so a change waits for a batch being calculated (and
@@ -335,6 +352,32 @@ pub fn try_lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<b
                 .map(|t| t.taken)
         }
         DbConnection::Sqlite(_) => Ok(true),
+    }
+}
+
+/// [`try_lock_key`] for every key of `keys` in one statement: for each, whether it was taken.
+pub fn try_lock_keys(conn: &mut DbConnection, keys: &[&str]) -> diesel::QueryResult<Vec<bool>> {
+    use diesel::sql_types::{Array, BigInt, Bool, Text};
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = BigInt)]
+        position: i64,
+        #[diesel(sql_type = Bool)]
+        taken: bool,
+    }
+    match conn {
+        DbConnection::Postgres(pg) if !keys.is_empty() => {
+            let mut taken = diesel::sql_query(
+                "SELECT position, pg_try_advisory_xact_lock(hashtextextended(k, 0)) AS taken \
+                 FROM unnest($1::text[]) WITH ORDINALITY AS keys(k, position)",
+            )
+            .bind::<Array<Text>, _>(keys)
+            .load::<Taken>(pg)?;
+            taken.sort_unstable_by_key(|t| t.position);
+            Ok(taken.into_iter().map(|t| t.taken).collect())
+        }
+        _ => Ok(vec![true; keys.len()]),
     }
 }
 

@@ -7,10 +7,13 @@ use super::schema::{claim_screenings, claims};
 use super::DbConnection;
 
 /// How many other claims a signal names at most: enough evidence for a reviewer.
-const EVIDENCE: i64 = 5;
+pub const EVIDENCE_LIMIT: usize = 5;
+const EVIDENCE: i64 = EVIDENCE_LIMIT as i64;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = claim_screenings)]
+// NULL for `None`, so SQLite takes many rows per statement (see `claims::NewClaim`).
+#[diesel(treat_none_as_default_value = false)]
 pub struct ScreeningRow {
     pub claim_id: String,
     pub client_key: Option<String>,
@@ -108,6 +111,100 @@ pub fn latest_peer_amounts(
         .limit(PEERS)
         .select(claims::claimed_minor)
         .load(conn)
+}
+
+/// Set-based screening reads, for many claims filed together: one row per account, email or
+/// phone with the lowest and highest identity (or registration number) of the live claims that
+/// carry it. A claim shares it with someone else exactly when those are not both its own, and
+/// only then are the references read (see [`account_shared_with`]), so what is read stays one
+/// row per value however many claims carry it.
+pub type Spread = (String, Option<String>, Option<String>);
+
+/// Per `(bank_code, account_number)`, the identities of the live claims paid into it.
+pub fn identities_on_accounts(
+    conn: &mut DbConnection,
+    account_numbers: &[&str],
+) -> QueryResult<Vec<(String, Spread)>> {
+    use diesel::dsl::{max, min};
+    let mut rows = Vec::new();
+    for chunk in account_numbers.chunks(500) {
+        let found: Vec<(String, String, Option<String>, Option<String>)> = claims::table
+            .filter(claims::account_number.eq_any(chunk))
+            .filter(claims::status.ne("withdrawn"))
+            .group_by((claims::bank_code, claims::account_number))
+            .select((
+                claims::bank_code,
+                claims::account_number,
+                min(claims::identity_key),
+                max(claims::identity_key),
+            ))
+            .load(conn)?;
+        rows.extend(found.into_iter().map(|(bank, account, low, high)| (bank, (account, low, high))));
+    }
+    Ok(rows)
+}
+
+/// Per email, the registration numbers of the live business claims that give it.
+pub fn brns_on_emails(conn: &mut DbConnection, emails: &[&str]) -> QueryResult<Vec<Spread>> {
+    use diesel::dsl::{max, min};
+    let mut rows = Vec::new();
+    for chunk in emails.chunks(500) {
+        rows.extend(
+            claims::table
+                .filter(claims::claimant_email.eq_any(chunk))
+                .filter(claims::claimant_brn.is_not_null())
+                .filter(claims::status.ne("withdrawn"))
+                .group_by(claims::claimant_email)
+                .select((claims::claimant_email, min(claims::claimant_brn), max(claims::claimant_brn)))
+                .load::<Spread>(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Per phone, the registration numbers of the live business claims that give it.
+pub fn brns_on_phones(conn: &mut DbConnection, phones: &[&str]) -> QueryResult<Vec<Spread>> {
+    use diesel::dsl::{max, min};
+    let mut rows = Vec::new();
+    for chunk in phones.chunks(500) {
+        let found: Vec<(Option<String>, Option<String>, Option<String>)> = claims::table
+            .filter(claims::claimant_phone.eq_any(chunk))
+            .filter(claims::claimant_brn.is_not_null())
+            .filter(claims::status.ne("withdrawn"))
+            .group_by(claims::claimant_phone)
+            .select((claims::claimant_phone, min(claims::claimant_brn), max(claims::claimant_brn)))
+            .load(conn)?;
+        rows.extend(found.into_iter().filter_map(|(phone, low, high)| Some((phone?, low, high))));
+    }
+    Ok(rows)
+}
+
+/// How many claims this client had screened since `since`, counting at most `limit` (the
+/// walk stops there, see [`at_least_filings_since`]).
+pub fn filings_since(
+    conn: &mut DbConnection,
+    client_key: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<i64> {
+    claim_screenings::table
+        .filter(claim_screenings::client_key.eq(client_key))
+        .filter(claim_screenings::screened_at.ge(since))
+        .order(claim_screenings::screened_at.desc())
+        .limit(limit.max(0))
+        .select(claim_screenings::screened_at)
+        .load::<NaiveDateTime>(conn)
+        .map(|found| i64::try_from(found.len()).unwrap_or(i64::MAX))
+}
+
+/// Stores the screenings of newly filed claims, many rows per statement.
+pub fn insert_new(conn: &mut DbConnection, rows: &[ScreeningRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(2000) {
+        crate::on_backend!(&mut *conn, |c| diesel::insert_into(claim_screenings::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
 }
 
 /// How many of the latest similar claims `amount_outlier` compares with.

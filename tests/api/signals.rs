@@ -140,3 +140,52 @@ async fn a_claim_without_signals_shows_finance_an_empty_list() {
     assert_eq!(claim["status"], "verified");
     assert!(signal_codes(&app, &claim).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_rows_of_one_upload_are_screened_against_each_other_as_if_filed_one_by_one() {
+    use crate::bulk::{csv, row, upload_csv, COLUMNS};
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    // Stored before the upload: business 9 with an account that row 4 reuses.
+    let stored =
+        file(&app, &incident, 9, |c| c["payout_account"]["account_number"] = json!("900011112222")).await;
+    let mut rows = vec![row(1), row(2), row(3), row(4), row(1)];
+    rows[1].insert("account_number", row(1)["account_number"].clone());
+    rows[2].insert("email", row(1)["email"].clone());
+    rows[3].insert("account_number", "900011112222".into());
+    rows[4].insert("external_ref", "ref-again".into());
+    let summary = upload_csv(&app, &incident, "screened-together", &csv(&COLUMNS, &rows)).await;
+    assert_eq!((summary["accepted"].as_i64(), summary["duplicates"].as_i64()), (Some(4), Some(1)));
+    let listed = app.get("/api/v1/claims?channel=bulk&limit=10", Some(&app.finance())).await;
+    let mut claims = body(listed).await["items"].as_array().unwrap().clone();
+    claims.sort_by_key(|c| c["reference"].as_str().unwrap().to_owned());
+    let mut found = Vec::new();
+    for claim in &claims {
+        found.push((claim["external_ref"].as_str().unwrap().to_owned(), signal_codes(&app, claim).await));
+    }
+    let expected: Vec<(String, Vec<String>)> = [
+        ("ref-1", vec![]),
+        ("ref-2", vec!["shared_payout_account"]),
+        ("ref-3", vec!["shared_contact"]),
+        ("ref-4", vec!["shared_payout_account"]),
+    ]
+    .into_iter()
+    .map(|(r, codes)| (r.to_owned(), codes.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(found, expected);
+    // The evidence names the claim before it in the file, and the stored one.
+    let second = body(
+        app.get(&format!("/api/v1/claims/{}", claims[1]["id"].as_str().unwrap()), Some(&app.finance())).await,
+    )
+    .await;
+    assert!(second["signals"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains(claims[0]["reference"].as_str().unwrap()));
+    let fourth = body(
+        app.get(&format!("/api/v1/claims/{}", claims[3]["id"].as_str().unwrap()), Some(&app.finance())).await,
+    )
+    .await;
+    assert!(fourth["signals"][0]["detail"].as_str().unwrap().contains(stored["reference"].as_str().unwrap()));
+    assert!(app.cli(&["audit", "verify"]).status.success());
+}

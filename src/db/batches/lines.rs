@@ -32,6 +32,8 @@ pub struct LineRow {
 /// A line as calculated, before the bank's answer.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = payout_lines)]
+// NULL for `None`, so SQLite takes many lines per statement (see `claims::NewClaim`).
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewLine {
     pub batch_id: String,
     pub line_no: i64,

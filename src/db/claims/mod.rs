@@ -55,6 +55,9 @@ pub struct ClaimRow {
 /// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = claims)]
+// `None` is written as NULL, not as the column's default: with the default, diesel cannot put
+// rows with and without a value into one statement and inserts on SQLite one row at a time.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewClaim {
     pub id: String,
     pub reference: String,
@@ -185,11 +188,6 @@ pub fn insert(conn: &mut DbConnection, rows: &[NewClaim], windows: &[ClaimWindow
     Ok(())
 }
 
-/// Takes the next claim reference number (see [`reserve_reference_numbers`]).
-pub fn next_reference_number(conn: &mut DbConnection) -> QueryResult<i64> {
-    reserve_reference_numbers(conn, 1)?.pop().ok_or(diesel::result::Error::NotFound)
-}
-
 /// Takes `count` claim reference numbers. PostgreSQL draws them from a sequence, which never
 /// blocks another transaction (a counter row would be locked by every filing until commit, and
 /// filings holding other locks then deadlock); SQLite, with one writer at a time, keeps a
@@ -236,39 +234,54 @@ pub struct ExistingClaim {
     pub owner: String,
 }
 
-/// The live (not withdrawn) claim of the same claimant, incident and service, whatever its
-/// loss period: one claimant has one claim per service (docs/contract.md §4), amended rather than repeated.
-pub fn find_live_claim_of_identity(
+/// The live claims holding any of these identities in an incident, with the service each is
+/// for, whatever its loss period: one claimant has one claim per service (docs/contract.md §4),
+/// amended rather than repeated.
+pub fn live_claims_of_identities(
     conn: &mut DbConnection,
     incident_id: &str,
-    service: &str,
-    identity_key: &str,
-) -> QueryResult<Option<ExistingClaim>> {
-    let query = claims::table
-        .filter(claims::identity_key.eq(identity_key))
-        .filter(claims::incident_id.eq(incident_id))
-        .filter(claims::service.eq(service))
-        .filter(claims::status.ne(ClaimStatus::Withdrawn))
-        .select((claims::id, claims::reference, claims::owner_kind, claims::owner));
-    // At most one row (a unique index), loaded without `LIMIT ?`: SQLite re-prepares a
-    // statement whose LIMIT is a bound parameter at every execution, and this runs per filing.
-    crate::on_backend!(conn, |c| query.load::<ExistingClaim>(c)).map(|rows| rows.into_iter().next())
+    identity_keys: &[&str],
+) -> QueryResult<Vec<(String, String, ExistingClaim)>> {
+    let mut found = Vec::new();
+    for chunk in identity_keys.chunks(500) {
+        let rows: Vec<(String, String, String, String, OwnerKind, String)> = claims::table
+            .filter(claims::identity_key.eq_any(chunk))
+            .filter(claims::incident_id.eq(incident_id))
+            .filter(claims::status.ne(ClaimStatus::Withdrawn))
+            .select((
+                claims::service,
+                claims::identity_key,
+                claims::id,
+                claims::reference,
+                claims::owner_kind,
+                claims::owner,
+            ))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|(service, identity, id, reference, owner_kind, owner)| {
+            (service, identity, ExistingClaim { id, reference, owner_kind, owner })
+        }));
+    }
+    Ok(found)
 }
 
-pub fn find_by_external_ref(
+/// Which of these `external_ref`s of one owner already name a claim: `(external_ref, claim id)`.
+pub fn external_refs_in(
     conn: &mut DbConnection,
     owner_kind: OwnerKind,
     owner: &str,
-    external_ref: &str,
-) -> QueryResult<Option<String>> {
-    claims::table
-        .filter(claims::owner_kind.eq(owner_kind))
-        .filter(claims::owner.eq(owner))
-        .filter(claims::external_ref.eq(external_ref))
-        .select(claims::id)
-        // Unique, so no LIMIT needed (see `find_duplicate` for why there is none).
-        .load::<String>(conn)
-        .map(|ids| ids.into_iter().next())
+    external_refs: &[&str],
+) -> QueryResult<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for chunk in external_refs.chunks(500) {
+        let rows: Vec<(Option<String>, String)> = claims::table
+            .filter(claims::owner_kind.eq(owner_kind))
+            .filter(claims::owner.eq(owner))
+            .filter(claims::external_ref.eq_any(chunk))
+            .select((claims::external_ref, claims::id))
+            .load(conn)?;
+        found.extend(rows.into_iter().filter_map(|(external_ref, id)| Some((external_ref?, id))));
+    }
+    Ok(found)
 }
 
 /// The window overlaps of these claims.

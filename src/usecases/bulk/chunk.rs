@@ -1,5 +1,5 @@
 //! Filing the rows of an upload in chunks: each chunk is one write transaction that files its
-//! rows (each in a savepoint, through the same `file` as a single claim), stores their errors
+//! rows as one set (through the same `file_many` as a single claim), stores their errors
 //! and advances the upload's `next_row` and counters, so a chunk is filed whole or not at all
 //! and a resumed upload starts exactly where the last committed chunk ended.
 
@@ -17,6 +17,7 @@ use crate::domain::claimant::ClaimantKind;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::FieldError;
 use crate::usecases::claims::file::{self, Filer};
+use crate::usecases::claims::file_set;
 use crate::usecases::error::{Conflict, ConflictKind};
 use crate::usecases::Error;
 
@@ -134,9 +135,7 @@ fn file_chunk(
             .filter(|r| r.number >= first)
             .map(|row| (row.number, parse_row(&upload.incident_id, row.cells)))
             .collect();
-        lock_claimants(conn, &drafts)?;
-        for (number, draft) in drafts {
-            let outcome = file_row(conn, context, filer, draft)?;
+        for (number, outcome) in file_rows_of_chunk(conn, context, filer, drafts)? {
             tally.record(&upload.id, number, outcome);
         }
         bulk::insert_errors(conn, &tally.errors)?;
@@ -174,46 +173,54 @@ fn parse_row(
     cells.and_then(|row| row.into_input(incident_id)).and_then(|input| ClaimDraft::parse(&input))
 }
 
-/// Takes the claimant locks of every row of the chunk up front, in one global order. Filing
-/// row by row would take them in file order, and two uploads naming the same businesses in
-/// another order would deadlock on PostgreSQL. (The group-commit writer never waits for these
-/// locks, so it cannot close a cycle either.)
-fn lock_claimants(
-    conn: &mut DbConnection,
-    drafts: &[(i64, Result<ClaimDraft, Vec<FieldError>>)],
-) -> Result<(), Error> {
-    let mut keys: Vec<String> = drafts
-        .iter()
-        .filter_map(|(_, draft)| draft.as_ref().ok())
-        .map(|d| file::claimant_lock_key(&d.incident_id, d.service.as_str(), &d.claimant.identity_key()))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        db::lock_key(conn, &key)?;
-    }
-    Ok(())
-}
-
-/// Files one parsed row like a single filing. Invalid fields and duplicates are the row's
-/// outcome; anything else (the database failing) aborts the chunk, to be resumed by a retry.
-fn file_row(
+/// Files the parsed rows of a chunk as one set, through the same path as a single claim: each
+/// row's outcome, in row order. Invalid fields and duplicates are the row's outcome; anything
+/// else (the database failing) aborts the chunk, to be resumed by a retry.
+fn file_rows_of_chunk(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     filer: &Filer,
-    parsed: Result<ClaimDraft, Vec<FieldError>>,
-) -> Result<Outcome, Error> {
-    let draft = match parsed {
-        Ok(draft) => draft,
-        Err(errors) => return Ok(Outcome::Rejected(errors)),
-    };
-    let identity_column = if draft.claimant.brn.is_some() || draft.claimant.kind == ClaimantKind::Business {
+    parsed: Vec<(i64, Result<ClaimDraft, Vec<FieldError>>)>,
+) -> Result<Vec<(i64, Outcome)>, Error> {
+    let mut drafts = Vec::with_capacity(parsed.len());
+    let mut rows = Vec::with_capacity(parsed.len());
+    for (number, draft) in parsed {
+        match draft {
+            Ok(draft) => {
+                rows.push((number, Ok(identity_column(&draft))));
+                drafts.push(draft);
+            }
+            Err(errors) => rows.push((number, Err(errors))),
+        }
+    }
+    let mut filed =
+        file_set::file_many(conn, context, drafts.into_iter().map(|d| (filer, d)).collect())?.into_iter();
+    rows.into_iter()
+        .map(|(number, row)| {
+            let outcome = match row {
+                Err(errors) => Outcome::Rejected(errors),
+                Ok(identity_column) => match filed.next() {
+                    Some(filed) => outcome_of(identity_column, filed)?,
+                    None => return Err(Error::internal("a bulk row was filed without an outcome")),
+                },
+            };
+            Ok((number, outcome))
+        })
+        .collect()
+}
+
+/// The column a duplicate claimant is reported on: what identifies it.
+fn identity_column(draft: &ClaimDraft) -> &'static str {
+    if draft.claimant.brn.is_some() || draft.claimant.kind == ClaimantKind::Business {
         "business_registration_number"
     } else {
         "email"
-    };
-    // A savepoint: a row that fails leaves nothing behind, and the chunk goes on.
-    let Err(error) = context.savepoint(conn, |conn, context| file::file(conn, context, filer, draft)) else {
+    }
+}
+
+/// What a row's filing comes to.
+fn outcome_of(identity_column: &str, filed: Result<file::FiledClaim, Error>) -> Result<Outcome, Error> {
+    let Err(error) = filed else {
         return Ok(Outcome::Filed);
     };
     match error {

@@ -1,10 +1,10 @@
-//! Filing a claim: checks against the incident, the duplicate rule, verification against the
-//! outage windows and the opening status, all in the caller's transaction.
+//! Filing a claim: who files, the checks against the incident, the duplicate rule's answers,
+//! the opening status and the stored row. The filing itself, of one claim or many, is
+//! [`file_set::file_many`].
 
-use chrono::Duration;
 use serde_json::json;
 
-use super::owner_kind;
+use super::{file_set, owner_kind};
 use std::sync::Arc;
 
 use crate::db::audit::NewEvent;
@@ -21,10 +21,10 @@ use crate::domain::service::ServiceSlug;
 use crate::domain::signals::{Signal, Thresholds};
 use crate::domain::time::Timestamp;
 use crate::domain::verification::{OutageWindow, Verification};
-use crate::usecases::claims::screen::{self, Client};
+use crate::usecases::claims::screen::Client;
 use crate::usecases::error::{ConflictKind, ExistingClaim};
 use crate::usecases::incidents::{self, Incident};
-use crate::usecases::policies::{self, StoredPolicy};
+use crate::usecases::policies::StoredPolicy;
 use crate::usecases::Error;
 
 /// How long a claimant has to answer a deficiency, unless finance says otherwise.
@@ -137,79 +137,21 @@ pub fn automatic_status(
     (ClaimStatus::Verified, None)
 }
 
-/// The opening status of a verified-against-windows claim, and why.
-fn opening_status(
-    policy: Option<&StoredPolicy>,
-    incident: &Incident,
-    draft: &ClaimDraft,
-    verification: &Verification,
-) -> (ClaimStatus, Option<String>) {
-    let claimant = &draft.claimant;
-    automatic_status(
-        policy,
-        incident,
-        claimant.kind,
-        &draft.service,
-        &draft.evidence,
-        draft.claimed,
-        verification,
-    )
-}
-
-/// Files one claim in the caller's transaction; its audit event goes to `context`, which the
-/// transaction helper appends before commit. Incident, windows and policy are read once per
-/// transaction.
+/// Files one claim in the caller's transaction: a set of one (see [`file_set::file_many`]). Its
+/// audit event goes to `context`, which the transaction helper appends before commit.
 pub fn file(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     filer: &Filer,
     draft: ClaimDraft,
 ) -> Result<FiledClaim, Error> {
-    let now = Timestamp::now();
-    let incident_id = draft.incident_id.clone();
-    let incident = open_incident(conn, context, &draft, now)?;
-    let service = draft.service.as_str();
-    let identity = draft.claimant.identity_key();
-    refuse_second_filing(conn, context, filer, &draft, &incident.row.id, &identity)?;
-    let windows = context.memo(format!("windows:{incident_id}:{service}"), || {
-        service_windows(conn, &incident_id, service).map(Arc::new)
-    })?;
-    let verification = Verification::compute(draft.loss, &windows);
-    let policy = context.memo(format!("policy:{incident_id}"), || {
-        policies::latest(conn, &incident_id).map(|p| p.map(Arc::new))
-    })?;
-    let (status, status_reason) = opening_status(policy.as_deref(), &incident, &draft, &verification);
-    let cure_deadline = (status == ClaimStatus::Deficient)
-        .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(DEFAULT_CURE_DAYS)).to_db());
-    let number = claims::next_reference_number(conn)?;
-    let mut row = new_row(
-        filer,
-        &incident,
-        draft,
-        &identity,
-        &verification,
-        status,
-        status_reason,
-        cure_deadline,
-        number,
-        now,
-    );
-    let window_rows = window_rows(&row.id, &verification);
-    // Peers change little within one transaction: they are counted once per group.
-    let peers_key = format!("peers:{incident_id}:{}:{}", row.service, row.claimant_kind);
-    let peers = context.memo(peers_key, || screen::peers_of(conn, (&row).into()))?;
-    let signals = screen::screen(conn, &filer.thresholds, (&row).into(), &filer.client, peers, now)?;
-    if let Some((status, reason)) = held_for_signals(row.status, &signals) {
-        (row.status, row.status_reason, row.cure_deadline) = (status, Some(reason), None);
-    }
-    claims::insert(conn, std::slice::from_ref(&row), &window_rows)?;
-    screen::record(conn, &row.id, &filer.client, &signals, now)?;
-    context.audit(&filer.audit_name, filed_event(&row, &signals));
-    Ok(FiledClaim { row: ClaimRow::from(row), windows: window_rows })
+    file_set::file_many(conn, context, vec![(filer, draft)])?
+        .pop()
+        .unwrap_or_else(|| Err(Error::internal("filing one claim gave no outcome")))
 }
 
 /// The incident a claim is filed for, if it takes this claim now.
-fn open_incident(
+pub(super) fn open_incident(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     draft: &ClaimDraft,
@@ -237,39 +179,6 @@ fn open_incident(
     Ok(incident)
 }
 
-/// Takes the claimant's lock, then refuses a reused `external_ref` and a second live claim of
-/// the same claimant for the same service (docs/contract.md §4).
-fn refuse_second_filing(
-    conn: &mut DbConnection,
-    context: &mut WriteContext,
-    filer: &Filer,
-    draft: &ClaimDraft,
-    incident_id: &str,
-    identity: &str,
-) -> Result<(), Error> {
-    let service = draft.service.as_str();
-    // Two filings of one claimant for one service are decided one after the other, on every
-    // instance. The group-commit writer never waits for this lock (see `WriteContext::lock`).
-    if !context.lock(conn, &claimant_lock_key(incident_id, service, identity))? {
-        return Err(Error::Busy);
-    }
-    if let Some(external_ref) = &draft.external_ref {
-        if let Some(existing) =
-            claims::find_by_external_ref(conn, filer.owner_kind, &filer.owner, external_ref)?
-        {
-            // The same filer's own reference: it may read that claim.
-            return Err(Error::conflict(
-                ConflictKind::ExternalRefUsed { existing_id: existing },
-                format!("external_ref {external_ref:?} was already used for another claim"),
-            ));
-        }
-    }
-    if let Some(existing) = claims::find_live_claim_of_identity(conn, incident_id, service, identity)? {
-        return Err(duplicate(filer, draft, existing));
-    }
-    Ok(())
-}
-
 /// The lock under which one claimant's filings for one incident and service are decided.
 pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> String {
     format!("claim:{incident_id}:{service}:{identity}")
@@ -279,8 +188,8 @@ pub fn claimant_lock_key(incident_id: &str, service: &str, identity: &str) -> St
 /// the existing claim (its own claimant, or the partner that filed it) learns which claim it is;
 /// anyone else, such as an anonymous filer who typed someone's registration number, learns only
 /// that a claim exists and how its owner reaches it.
-fn duplicate(filer: &Filer, draft: &ClaimDraft, existing: claims::ExistingClaim) -> Error {
-    let who = if draft.claimant.brn.is_some() { "this business" } else { "this person" };
+pub(super) fn duplicate(filer: &Filer, business: bool, existing: claims::ExistingClaim) -> Error {
+    let who = if business { "this business" } else { "this person" };
     let readable = filer.owner_kind != super::owner_kind::PUBLIC
         && existing.owner_kind == filer.owner_kind
         && existing.owner == filer.owner;
@@ -336,19 +245,20 @@ pub fn reference(number: i64) -> String {
     format!("OC-{number:07}")
 }
 
-#[allow(clippy::too_many_arguments)]
-fn new_row(
+/// The opening status of a claim: the status, why, and by when a deficiency must be cured.
+pub(super) type Opening = (ClaimStatus, Option<String>, Option<chrono::NaiveDateTime>);
+
+/// The row of a claim about to be filed.
+pub(super) fn new_row(
     filer: &Filer,
     incident: &Incident,
     draft: ClaimDraft,
-    identity: &str,
     verification: &Verification,
-    status: ClaimStatus,
-    status_reason: Option<String>,
-    cure_deadline: Option<chrono::NaiveDateTime>,
+    (status, status_reason, cure_deadline): Opening,
     number: i64,
     now: Timestamp,
 ) -> NewClaim {
+    let identity_key = draft.claimant.identity_key();
     let claimant = draft.claimant;
     NewClaim {
         id: crate::usecases::new_id(),
@@ -365,7 +275,7 @@ fn new_row(
         claimant_brn: claimant.brn.map(|b| b.digits().to_owned()),
         claimant_email: claimant.email,
         claimant_phone: claimant.phone,
-        identity_key: identity.to_owned(),
+        identity_key,
         loss_started_at: draft.loss.start().to_db(),
         loss_ended_at: draft.loss.end().to_db(),
         currency: draft.claimed.currency(),
@@ -394,7 +304,7 @@ pub fn held_for_signals(status: ClaimStatus, signals: &[Signal]) -> Option<(Clai
 }
 
 /// The audit record of a filing: what was decided, without personal or bank details.
-fn filed_event(row: &NewClaim, signals: &[Signal]) -> NewEvent {
+pub(super) fn filed_event(row: &NewClaim, signals: &[Signal]) -> NewEvent {
     NewEvent {
         action: "claim.filed",
         entity_type: "claim",

@@ -6,9 +6,12 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::file::{self, FiledClaim, Filer};
+use super::file_set;
 use super::view;
 use crate::auth::JwtKeys;
+use crate::db::context::WriteContext;
 use crate::db::group_commit::GroupCommit;
+use crate::db::DbConnection;
 use crate::domain::claim_input::{ClaimDraft, NewClaimInput};
 use crate::domain::role::Actor;
 use crate::usecases::idempotency::{self, Answer, IdempotencyKey};
@@ -94,12 +97,22 @@ impl Attempt {
             }
             // Otherwise the writer only files; the answer is rendered here, off the writer thread.
             None => {
-                let filed = group.run(move |conn, context| file::file(conn, context, &filer, draft)).await?;
+                let filed = group.run_in_set(file_together, (filer, draft)).await?;
                 let (status, body) = render(keys, public, &filed)?;
                 Ok(Answer { status, body, replayed: false })
             }
         }
     }
+}
+
+/// Files the claims of concurrent requests as one set (see `GroupCommit::run_in_set`).
+fn file_together(
+    conn: &mut DbConnection,
+    context: &mut WriteContext,
+    filings: Vec<(Filer, ClaimDraft)>,
+) -> Result<Vec<Result<FiledClaim, Error>>, Error> {
+    let (filers, drafts): (Vec<Filer>, Vec<ClaimDraft>) = filings.into_iter().unzip();
+    file_set::file_many(conn, context, filers.iter().zip(drafts).collect())
 }
 
 /// The answer to a filing: the claim, and for public filings a token that reads it.

@@ -3,6 +3,7 @@
 
 pub mod amend;
 pub mod file;
+pub mod file_set;
 pub mod filing;
 pub mod lifecycle;
 pub mod read;

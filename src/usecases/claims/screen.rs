@@ -1,6 +1,8 @@
 //! Integrity screening at filing and amendment (docs/contract.md §4): gathers the facts of each signal
 //! from the database and stores what was found beside the claim, in the same transaction.
 
+use std::collections::HashMap;
+
 use chrono::Duration;
 
 use crate::db::claims::{ClaimRow, NewClaim};
@@ -9,6 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::signals::{self, Signal, SignalCode, Thresholds};
 use crate::domain::time::Timestamp;
+use crate::usecases::claims::file::Filer;
 use crate::usecases::Error;
 
 /// Who filed, for `filing_velocity`, and which threshold applies.
@@ -23,7 +26,7 @@ pub enum Client {
 }
 
 impl Client {
-    fn key(&self) -> Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         match self {
             Client::Person(key) | Client::Partner(key) => Some(key),
             Client::Uncounted => None,
@@ -76,6 +79,19 @@ macro_rules! screened_from {
 }
 screened_from!(NewClaim, ClaimRow);
 
+/// What screening found out about one claim from the database (and, for a set filed together,
+/// from the claims before it in the set); [`signals`] turns it into signals.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// References of live claims of other identities paid into the same account.
+    pub shared_account: Vec<String>,
+    /// References of live claims of other businesses with the same email or phone.
+    pub shared_contact: Vec<String>,
+    /// Whether the client filed at least its threshold within the velocity window.
+    pub fast_client: bool,
+    pub peers: PeerMedian,
+}
+
 /// Screens a claim about to be stored (or just amended). `peers` is the count and median of
 /// claims of the same incident, service and kind.
 pub fn screen(
@@ -86,38 +102,201 @@ pub fn screen(
     peers: PeerMedian,
     now: Timestamp,
 ) -> Result<Vec<Signal>, Error> {
+    let shared_account =
+        screening::account_shared_with(conn, claim.bank_code, claim.account_number, claim.identity_key)?;
+    let shared_contact = match &claim.claimant_brn {
+        Some(brn) => screening::contact_shared_with(conn, claim.claimant_email, claim.claimant_phone, brn)?,
+        None => Vec::new(),
+    };
+    let fast_client = match client.key() {
+        Some(key) => {
+            let limit = velocity_limit(thresholds, client);
+            screening::at_least_filings_since(conn, key, velocity_since(thresholds, now), limit)?
+        }
+        None => false,
+    };
+    Ok(signals(thresholds, claim, client, &Facts { shared_account, shared_contact, fast_client, peers }))
+}
+
+/// The facts of claims filed together, in their order: each is screened against the stored
+/// claims and against the claims before it in the set, as if they had been filed one by one,
+/// with a few queries for the whole set. Each claim comes with its filer and its peers.
+pub fn facts_of_set(
+    conn: &mut DbConnection,
+    claims: &[NewClaim],
+    filers: &[&Filer],
+    peers: &[PeerMedian],
+    now: Timestamp,
+) -> Result<Vec<Facts>, Error> {
+    let stored = StoredSpreads::read(conn, claims)?;
+    // Per client: its filings within the velocity window so far, stored and earlier in the set.
+    let mut filings: HashMap<&str, i64> = HashMap::new();
+    let mut earlier = EarlierInSet::default();
+    let mut all = Vec::with_capacity(claims.len());
+    for ((claim, filer), peers) in claims.iter().zip(filers).zip(peers) {
+        let mut facts = Facts { peers: *peers, ..Facts::default() };
+        let (bank, account, identity) = (&claim.bank_code, &claim.account_number, &claim.identity_key);
+        if stored.accounts.get(&(bank.clone(), account.clone())).is_some_and(|spread| spread.beyond(identity))
+        {
+            facts.shared_account = screening::account_shared_with(conn, bank, account, identity)?;
+        }
+        facts.shared_account.extend(earlier.sharing_account(claim));
+        facts.shared_account.truncate(screening::EVIDENCE_LIMIT);
+        if let Some(brn) = &claim.claimant_brn {
+            let phone = claim.claimant_phone.as_deref();
+            let by_email = stored.emails.get(&claim.claimant_email).is_some_and(|s| s.beyond(brn));
+            let by_phone = phone.and_then(|p| stored.phones.get(p)).is_some_and(|s| s.beyond(brn));
+            if by_email || by_phone {
+                facts.shared_contact =
+                    screening::contact_shared_with(conn, &claim.claimant_email, phone, brn)?;
+            }
+            facts.shared_contact.extend(earlier.sharing_contact(claim, brn));
+            facts.shared_contact.truncate(screening::EVIDENCE_LIMIT);
+        }
+        if let Some(key) = filer.client.key() {
+            let (thresholds, limit) = (&filer.thresholds, velocity_limit(&filer.thresholds, &filer.client));
+            let count = match filings.get_mut(key) {
+                Some(count) => count,
+                None => {
+                    let stored = screening::filings_since(conn, key, velocity_since(thresholds, now), limit)?;
+                    filings.entry(key).or_insert(stored)
+                }
+            };
+            facts.fast_client = *count >= limit;
+            *count += 1;
+        }
+        earlier.add(claim);
+        all.push(facts);
+    }
+    Ok(all)
+}
+
+/// The lowest and highest identity (or registration number) of the stored live claims that
+/// carry a value: someone else carries it unless both are `own`.
+struct Spread {
+    low: Option<String>,
+    high: Option<String>,
+}
+
+impl Spread {
+    fn beyond(&self, own: &str) -> bool {
+        self.low.as_deref() != Some(own) || self.high.as_deref() != Some(own)
+    }
+}
+
+/// What the stored claims carry of the accounts, emails and phones of a set.
+struct StoredSpreads {
+    accounts: HashMap<(String, String), Spread>,
+    emails: HashMap<String, Spread>,
+    phones: HashMap<String, Spread>,
+}
+
+impl StoredSpreads {
+    fn read(conn: &mut DbConnection, claims: &[NewClaim]) -> Result<StoredSpreads, Error> {
+        let accounts = distinct(claims.iter().map(|c| c.account_number.as_str()));
+        let businesses = || claims.iter().filter(|c| c.claimant_brn.is_some());
+        let emails = distinct(businesses().map(|c| c.claimant_email.as_str()));
+        let phones = distinct(businesses().filter_map(|c| c.claimant_phone.as_deref()));
+        let spread = |(value, low, high): screening::Spread| (value, Spread { low, high });
+        Ok(StoredSpreads {
+            accounts: screening::identities_on_accounts(conn, &accounts)?
+                .into_iter()
+                .map(|(bank, found)| {
+                    let (account, spread) = spread(found);
+                    ((bank, account), spread)
+                })
+                .collect(),
+            emails: screening::brns_on_emails(conn, &emails)?.into_iter().map(spread).collect(),
+            phones: screening::brns_on_phones(conn, &phones)?.into_iter().map(spread).collect(),
+        })
+    }
+}
+
+fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut values: Vec<&str> = values.collect();
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+/// The claims of a set screened so far: what a later claim of the set is compared with.
+#[derive(Default)]
+struct EarlierInSet {
+    /// `(bank, account)` to `(identity, reference)`.
+    accounts: HashMap<(String, String), Vec<(String, String)>>,
+    /// Email or phone of a business claim to `(registration number, reference)`.
+    contacts: HashMap<String, Vec<(String, String)>>,
+}
+
+impl EarlierInSet {
+    fn sharing_account(&self, claim: &NewClaim) -> Vec<String> {
+        let key = (claim.bank_code.clone(), claim.account_number.clone());
+        let others = self.accounts.get(&key).into_iter().flatten();
+        others.filter(|(identity, _)| *identity != claim.identity_key).map(|(_, r)| r.clone()).collect()
+    }
+
+    fn sharing_contact(&self, claim: &NewClaim, brn: &str) -> Vec<String> {
+        let contacts = std::iter::once(&claim.claimant_email).chain(claim.claimant_phone.as_ref());
+        let mut found: Vec<String> = contacts
+            .flat_map(|contact| self.contacts.get(contact).into_iter().flatten())
+            .filter(|(other, _)| other != brn)
+            .map(|(_, reference)| reference.clone())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    fn add(&mut self, claim: &NewClaim) {
+        let key = (claim.bank_code.clone(), claim.account_number.clone());
+        self.accounts.entry(key).or_default().push((claim.identity_key.clone(), claim.reference.clone()));
+        if let Some(brn) = &claim.claimant_brn {
+            for contact in std::iter::once(&claim.claimant_email).chain(claim.claimant_phone.as_ref()) {
+                self.contacts
+                    .entry(contact.clone())
+                    .or_default()
+                    .push((brn.clone(), claim.reference.clone()));
+            }
+        }
+    }
+}
+
+/// How many filings within the velocity window make a client fast.
+pub fn velocity_limit(thresholds: &Thresholds, client: &Client) -> i64 {
+    match client {
+        Client::Partner(_) => thresholds.velocity_per_partner,
+        _ => thresholds.velocity_per_client,
+    }
+}
+
+/// Where the velocity window starts.
+pub fn velocity_since(thresholds: &Thresholds, now: Timestamp) -> chrono::NaiveDateTime {
+    Timestamp::from_utc(now.as_utc() - Duration::minutes(thresholds.velocity_minutes)).to_db()
+}
+
+/// The signals a claim's facts raise, each with its evidence.
+pub fn signals(thresholds: &Thresholds, claim: Screened<'_>, client: &Client, facts: &Facts) -> Vec<Signal> {
     let mut found = Vec::new();
     let mut hit = |code, detail: String| found.push(Signal { code, detail });
-    let shared =
-        screening::account_shared_with(conn, claim.bank_code, claim.account_number, claim.identity_key)?;
-    if !shared.is_empty() {
-        hit(SignalCode::SharedPayoutAccount, format!("the same account is on claims {}", shared.join(", ")));
+    if !facts.shared_account.is_empty() {
+        let others = facts.shared_account.join(", ");
+        hit(SignalCode::SharedPayoutAccount, format!("the same account is on claims {others}"));
     }
-    if let Some(brn) = &claim.claimant_brn {
-        let shared = screening::contact_shared_with(conn, claim.claimant_email, claim.claimant_phone, brn)?;
-        if !shared.is_empty() {
-            let others = shared.join(", ");
-            hit(
-                SignalCode::SharedContact,
-                format!("the same email or phone is on other businesses' claims {others}"),
-            );
-        }
+    if !facts.shared_contact.is_empty() {
+        let others = facts.shared_contact.join(", ");
+        hit(
+            SignalCode::SharedContact,
+            format!("the same email or phone is on other businesses' claims {others}"),
+        );
     }
-    if let Some(key) = client.key() {
-        let limit = match client {
-            Client::Partner(_) => thresholds.velocity_per_partner,
-            _ => thresholds.velocity_per_client,
-        };
-        let since = Timestamp::from_utc(now.as_utc() - Duration::minutes(thresholds.velocity_minutes));
-        if screening::at_least_filings_since(conn, key, since.to_db(), limit)? {
-            let minutes = thresholds.velocity_minutes;
-            hit(
-                SignalCode::FilingVelocity,
-                format!("{limit} or more filings from {key} within {minutes} minutes"),
-            );
-        }
+    if let (true, Some(key)) = (facts.fast_client, client.key()) {
+        let (limit, minutes) = (velocity_limit(thresholds, client), thresholds.velocity_minutes);
+        hit(
+            SignalCode::FilingVelocity,
+            format!("{limit} or more filings from {key} within {minutes} minutes"),
+        );
     }
-    let (count, median) = peers;
+    let (count, median) = facts.peers;
     if signals::is_amount_outlier(claim.claimed_minor, median, count, thresholds) {
         hit(
             SignalCode::AmountOutlier,
@@ -136,7 +315,7 @@ pub fn screen(
             format!("account holder {:?} is unlike claimant {:?}", claim.account_holder, claim.claimant_name),
         );
     }
-    Ok(found)
+    found
 }
 
 /// The count and median (the lower middle one) of the claim's peers: the latest similar
@@ -150,7 +329,7 @@ pub fn peers_of(conn: &mut DbConnection, claim: Screened<'_>) -> Result<PeerMedi
     Ok((count, median))
 }
 
-/// Stores what screening found, after the claim itself.
+/// Stores what screening found, after the claim itself (replacing an earlier screening).
 pub fn record(
     conn: &mut DbConnection,
     claim_id: &str,
@@ -158,14 +337,23 @@ pub fn record(
     found: &[Signal],
     now: Timestamp,
 ) -> Result<(), Error> {
+    Ok(screening::store(conn, &record_row(claim_id, client, found, now)?)?)
+}
+
+/// The stored screening of a claim.
+pub fn record_row(
+    claim_id: &str,
+    client: &Client,
+    found: &[Signal],
+    now: Timestamp,
+) -> Result<ScreeningRow, Error> {
     let signals = serde_json::to_string(found).map_err(|e| Error::Internal(e.into()))?;
-    let row = ScreeningRow {
+    Ok(ScreeningRow {
         claim_id: claim_id.to_owned(),
         client_key: client.key().map(str::to_owned),
         signals,
         screened_at: now.to_db(),
-    };
-    Ok(screening::store(conn, &row)?)
+    })
 }
 
 /// The stored signals of these claims, for finance.
