@@ -197,7 +197,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payout_lines,
     bulk_uploads,
     bulk_upload_errors,
-    claim_screenings
+    claim_screenings,
+    payout_files
 );
 
 diesel::table! {
@@ -251,5 +252,13 @@ diesel::table! {
         org -> Nullable<Text>,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payout_files (batch_id, part) {
+        batch_id -> Text,
+        part -> BigInt,
+        content -> Binary,
     }
 }

@@ -24,7 +24,7 @@ pub fn headers(summary: &ExportSummary) -> HttpResponseBuilder {
     response
 }
 
-/// The file of a recorded export, each page read in its own short transaction.
+/// The file of a recorded export, each part read in its own short transaction.
 pub fn file(
     state: web::Data<AppState>,
     summary: &ExportSummary,
@@ -32,13 +32,13 @@ pub fn file(
 ) -> Result<HttpResponse, ApiError> {
     let currency = export_file::currency(summary)?;
     let id = summary.batch.id.clone();
-    let pages = futures_util::stream::unfold(Some(0_i64), move |after| {
+    let pages = futures_util::stream::unfold(Some(export_file::start(summary)), move |at| {
         let (state, id) = (state.clone(), id.clone());
         async move {
-            let after = after?;
-            match state.read(move |conn| export_file::page(conn, &id, after, currency)).await {
+            let at = at?;
+            match state.read(move |conn| export_file::page(conn, &id, at, currency)).await {
                 Ok(None) => None,
-                Ok(Some((bytes, last))) => Some((Ok::<_, ApiError>(web::Bytes::from(bytes)), Some(last))),
+                Ok(Some((bytes, next))) => Some((Ok::<_, ApiError>(web::Bytes::from(bytes)), Some(next))),
                 Err(error) => Some((Err(error), None)),
             }
         }

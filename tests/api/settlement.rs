@@ -267,12 +267,12 @@ async fn malformed_settlement_files_get_clear_4xx() {
     assert_eq!(field_codes(&nul), ["body:invalid_encoding"]);
 }
 
-/// A batch approved before the fingerprint was stored (its columns NULL) exports the same
-/// bytes with the same headers: the fingerprint is then taken on export.
+/// A batch approved before the file and its fingerprint were stored (no parts, columns NULL)
+/// exports the same bytes with the same headers: the file is then rendered from its lines.
 #[tokio::test]
-async fn a_batch_approved_without_a_stored_fingerprint_exports_the_same_file() {
+async fn a_batch_approved_without_a_stored_file_or_fingerprint_exports_the_same_file() {
     use diesel::prelude::*;
-    use outage_claims::db::schema::payout_batches;
+    use outage_claims::db::schema::{payout_batches, payout_files};
     let app = spawn_app().await;
     let (batch, _) = approved_batch(&app).await;
     let url = format!("{}/api/v1/payout-batches/{batch}/export.csv", app.address);
@@ -288,6 +288,10 @@ async fn a_batch_approved_without_a_stored_fingerprint_exports_the_same_file() {
     let (stored, stored_bom) = (export(false).await, export(true).await);
 
     let mut conn = outage_claims::db::DatabaseUrl::parse(&app.database_url).unwrap().connect().unwrap();
+    let parts = payout_files::table.filter(payout_files::batch_id.eq(&batch));
+    assert_eq!(parts.count().get_result::<i64>(&mut conn).unwrap(), 1, "approval stored the file");
+    diesel::delete(parts).execute(&mut conn).unwrap();
+    assert_eq!(export(false).await, stored);
     diesel::update(payout_batches::table.find(&batch))
         .set((
             payout_batches::export_line_count.eq(None::<i64>),

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::payout_batches;
+use super::schema::{payout_batches, payout_files};
 use super::DbConnection;
 use crate::domain::batch::BatchStatus;
 use crate::domain::money::Currency;
@@ -168,6 +168,35 @@ pub fn store_export_fingerprint(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Stores one part of the payment file rendered at approval.
+pub fn store_file_part(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    part: i64,
+    content: &[u8],
+) -> QueryResult<()> {
+    diesel::insert_into(payout_files::table)
+        .values((
+            payout_files::batch_id.eq(batch_id),
+            payout_files::part.eq(part),
+            payout_files::content.eq(content),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Part `part` of the stored payment file (parts count from 1); `None` past the last.
+pub fn file_part(conn: &mut DbConnection, batch_id: &str, part: i64) -> QueryResult<Option<Vec<u8>>> {
+    payout_files::table.find((batch_id, part)).select(payout_files::content).first(conn).optional()
+}
+
+/// Whether the batch's payment file was stored at approval (batches approved before it was
+/// stored are rendered from their lines).
+pub fn has_stored_file(conn: &mut DbConnection, batch_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(payout_files::table.filter(payout_files::batch_id.eq(batch_id))))
+        .get_result(conn)
 }
 
 /// A purpose-named change of a batch's status, each recording who and when beside it.

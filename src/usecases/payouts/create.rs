@@ -41,8 +41,11 @@ pub struct NewBatchInput {
 /// Claims read per query while calculating.
 const PAGE: i64 = 10_000;
 
+/// An assessed claim, with only what its line needs: a batch holds one per eligible claim.
 struct Candidate {
-    claim: EligibleClaim,
+    claim_id: String,
+    reference: String,
+    prior_status: ClaimStatus,
     facts: StoredFacts,
     rule_index: usize,
     gross: rust_decimal::Decimal,
@@ -79,13 +82,13 @@ pub fn create(
     }
     let rules = &policy.policy;
     let pairs: Vec<(&str, rust_decimal::Decimal)> =
-        candidates.iter().map(|c| (c.claim.id.as_str(), c.gross)).collect();
+        candidates.iter().map(|c| (c.claim_id.as_str(), c.gross)).collect();
     let allocation =
         allocate(&pairs, rules.budget, rules.min_payout, rules.rounding).map_err(|_| too_large())?;
 
     let now = Timestamp::now();
     let batch_id = crate::usecases::new_id();
-    let (lines, lines_sha256) = line_rows(&batch_id, &candidates, &allocation)?;
+    let line_count = candidates.len();
     let batch = NewBatch {
         id: batch_id.clone(),
         incident_id: incident_id.clone(),
@@ -93,7 +96,7 @@ pub fn create(
         policy_version: policy.row.version,
         status: BatchStatus::Calculated,
         currency: rules.currency,
-        line_count: i64::try_from(lines.len()).unwrap_or(i64::MAX),
+        line_count: i64::try_from(line_count).unwrap_or(i64::MAX),
         held_count: i64::try_from(holds.len()).unwrap_or(i64::MAX),
         total_gross: allocation.total_gross.normalize().to_string(),
         total_payout_minor: allocation.total_payout_minor,
@@ -109,12 +112,12 @@ pub fn create(
         created_at: now.to_db(),
     };
     batches::insert_batch(conn, &batch)?;
-    batches::insert_lines(conn, &lines)?;
+    let lines_sha256 = store_lines(conn, &batch_id, &candidates, &allocation)?;
     // The lock above already keeps every line's claim as it was read; the guarded update is
     // the database's own word on it, so a change that slipped past the lock fails the batch
     // instead of being overridden.
     let taken = batches::take_claims(conn, &batch_id, now.to_db())?;
-    if taken != lines.len() {
+    if taken != line_count {
         return Err(Error::conflict(
             crate::usecases::error::ConflictKind::Stale,
             "claims changed while the batch was calculated; nothing was stored, create it again",
@@ -172,32 +175,42 @@ fn lock_incident_policy(
     Ok((incident_id, policy))
 }
 
-/// The batch's lines, one per candidate in order, and the digest of their payouts (audited).
-fn line_rows(
+/// Lines written per statement batch: what is held in memory of the lines at any time.
+const LINES_PER_WRITE: usize = 5_000;
+
+/// Stores the batch's lines, one per candidate in order, a few thousand at a time (the lines
+/// of a million claims are never all in memory); gives the digest of their payouts (audited).
+fn store_lines(
+    conn: &mut DbConnection,
     batch_id: &str,
     candidates: &[Candidate],
     allocation: &Allocation,
-) -> Result<(Vec<NewLine>, String), Error> {
+) -> Result<String, Error> {
     let mut digest = Sha256::new();
-    let mut lines = Vec::with_capacity(candidates.len());
+    let mut lines = Vec::with_capacity(LINES_PER_WRITE.min(candidates.len()));
     for ((line_no, candidate), outcome) in (1_i64..).zip(candidates).zip(&allocation.lines) {
-        digest.update(format!("{}:{}\n", candidate.claim.id, outcome.payout_minor));
+        digest.update(format!("{}:{}\n", candidate.claim_id, outcome.payout_minor));
         lines.push(NewLine {
             batch_id: batch_id.to_owned(),
             line_no,
-            claim_id: candidate.claim.id.clone(),
-            claim_reference: candidate.claim.reference.clone(),
+            claim_id: candidate.claim_id.clone(),
+            claim_reference: candidate.reference.clone(),
             rule_index: i32::try_from(candidate.rule_index).unwrap_or(i32::MAX),
             gross: candidate.gross.normalize().to_string(),
             share: outcome.share.map(|s| s.normalize().to_string()),
             payout_minor: outcome.payout_minor,
             status: LineStatus::calculated(outcome.closed),
-            prior_status: candidate.claim.status,
+            prior_status: candidate.prior_status,
             active: true,
             facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
         });
+        if lines.len() == LINES_PER_WRITE {
+            batches::insert_lines(conn, &lines)?;
+            lines.clear();
+        }
     }
-    Ok((lines, hex::encode(digest.finalize())))
+    batches::insert_lines(conn, &lines)?;
+    Ok(hex::encode(digest.finalize()))
 }
 
 /// Assesses every eligible claim, page by page in claim id order.
@@ -233,9 +246,14 @@ fn assess_eligible(
                 return Err(Error::Internal(anyhow::anyhow!("claim {} has unreadable facts", claim.id)));
             };
             match assess(&policy.policy, &claim_facts, &mut NoTrace).map_err(|_| too_large())? {
-                Assessment::Gross { rule_index, gross } => {
-                    candidates.push(Candidate { claim, facts, rule_index, gross })
-                }
+                Assessment::Gross { rule_index, gross } => candidates.push(Candidate {
+                    claim_id: claim.id,
+                    reference: claim.reference,
+                    prior_status: claim.status,
+                    facts,
+                    rule_index,
+                    gross,
+                }),
                 Assessment::NoRule => {}
                 Assessment::Hold { status, reason } => holds.push(Hold { claim, status, reason }),
             }

@@ -28,8 +28,8 @@ pub fn approve(
     let now = Timestamp::now().to_db();
     decide(conn, &batch, BatchUpdate::Approved { by: &actor.audit_name(), at: now }, "approved")?;
     let closed = batches::close_unpaid_claims(conn, id, now)?;
-    // What is approved is this exact file: its fingerprint is stored and audited.
-    let print = export::fingerprint(conn, &batch)?;
+    // What is approved is this exact file: it is stored, and its fingerprint audited.
+    let print = export::fingerprint(conn, &batch, true)?;
     batches::store_export_fingerprint(
         conn,
         id,

@@ -1,5 +1,6 @@
-//! The bank payment file of an approved batch (docs/contract.md §6): the same bytes on every export,
-//! streamed page by page, with its line count, total and SHA-256 known before the first byte.
+//! The bank payment file of an approved batch (docs/contract.md §6): rendered once at approval and
+//! stored in parts, then the same bytes on every export, streamed part by part, with its line
+//! count, total and SHA-256 known before the first byte.
 
 use sha2::{Digest, Sha256};
 
@@ -36,6 +37,8 @@ pub struct ExportSummary {
     pub line_count: i64,
     pub total: Money,
     pub sha256: String,
+    /// Whether the file was stored at approval; otherwise it is rendered from the lines.
+    pub stored_file: bool,
 }
 
 /// The header row (with the BOM when asked for).
@@ -95,13 +98,14 @@ pub struct Fingerprint {
     pub sha256_bom: String,
 }
 
-/// Renders the whole file once, keeping only its fingerprint (constant memory).
-pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow) -> Result<Fingerprint, Error> {
+/// Renders the whole file once, page by page (bounded memory), and gives its fingerprint; with
+/// `store`, each page is stored as the next part of the file, as approval does.
+pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow, store: bool) -> Result<Fingerprint, Error> {
     let currency = currency_of(batch)?;
     let (mut plain, mut with_bom) = (Sha256::new(), Sha256::new());
     plain.update(head(false));
     with_bom.update(head(true));
-    let (mut after, mut count, mut total) = (0_i64, 0_i64, 0_i64);
+    let (mut after, mut count, mut total, mut part) = (0_i64, 0_i64, 0_i64, 0_i64);
     loop {
         let rows = batches::export_page(conn, &batch.id, after, PAGE)?;
         let Some(last) = rows.last() else { break };
@@ -111,6 +115,10 @@ pub fn fingerprint(conn: &mut DbConnection, batch: &BatchRow) -> Result<Fingerpr
         let page = render(&rows, &batch.id, currency);
         plain.update(&page);
         with_bom.update(&page);
+        if store {
+            part += 1;
+            batches::store_file_part(conn, &batch.id, part, &page)?;
+        }
     }
     Ok(Fingerprint {
         line_count: count,
@@ -145,9 +153,11 @@ pub fn summarize(conn: &mut DbConnection, batch_id: &str, bom: bool) -> Result<E
     let currency = currency_of(&batch)?;
     let print = match stored(&batch) {
         Some(print) => print,
-        None => fingerprint(conn, &batch)?,
+        None => fingerprint(conn, &batch, false)?,
     };
+    let stored_file = batches::has_stored_file(conn, &batch.id)?;
     Ok(ExportSummary {
+        stored_file,
         batch,
         line_count: print.line_count,
         total: Money::from_minor(print.total_minor, currency),

@@ -1,5 +1,5 @@
 //! Exporting a batch's bank payment file: the checks, the audit event that records the export,
-//! and the file page by page (docs/contract.md §5). The API and the finance page both export through here,
+//! and the file part by part (docs/contract.md §5). The API and the finance page both export through here,
 //! so the file and its record are the same whichever way it leaves.
 
 use super::export::{self, ExportSummary};
@@ -43,13 +43,39 @@ pub fn currency(summary: &ExportSummary) -> Result<Currency, Error> {
     super::currency_of(&summary.batch)
 }
 
-/// The lines after line number `after`, as CSV, with the last line number: `None` past the end.
+/// Where an export stream is.
+#[derive(Debug, Clone, Copy)]
+pub enum Position {
+    /// The next part of the file stored at approval.
+    Part(i64),
+    /// After this line, for a batch approved before files were stored: rendered from its lines.
+    AfterLine(i64),
+}
+
+/// Where the export of `summary` starts.
+pub fn start(summary: &ExportSummary) -> Position {
+    if summary.stored_file {
+        Position::Part(1)
+    } else {
+        Position::AfterLine(0)
+    }
+}
+
+/// The file's bytes at `at`, with where the next ones are: `None` past the end.
 pub fn page(
     conn: &mut DbConnection,
     batch_id: &str,
-    after: i64,
+    at: Position,
     currency: Currency,
-) -> Result<Option<(Vec<u8>, i64)>, Error> {
-    let rows = crate::db::batches::export_page(conn, batch_id, after, export::PAGE)?;
-    Ok(rows.last().map(|last| (export::render(&rows, batch_id, currency), last.line_no)))
+) -> Result<Option<(Vec<u8>, Position)>, Error> {
+    match at {
+        Position::Part(part) => Ok(crate::db::batches::file_part(conn, batch_id, part)?
+            .map(|bytes| (bytes, Position::Part(part + 1)))),
+        Position::AfterLine(after) => {
+            let rows = crate::db::batches::export_page(conn, batch_id, after, export::PAGE)?;
+            Ok(rows
+                .last()
+                .map(|last| (export::render(&rows, batch_id, currency), Position::AfterLine(last.line_no))))
+        }
+    }
 }
