@@ -381,6 +381,17 @@ pub fn try_lock_keys(conn: &mut DbConnection, keys: &[&str]) -> diesel::QueryRes
     }
 }
 
+/// Refreshes PostgreSQL's statistics of the claim tables after a large load (autovacuum would,
+/// but only later: a batch planned on the statistics of an empty table sorts all claims per
+/// page). SQLite plans from its indexes alone.
+pub fn analyze_claims(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("ANALYZE claims, claim_windows, claim_screenings").execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Runs `f` in one read transaction: a consistent snapshot of several queries.
 pub fn read_tx<T, E>(
     conn: &mut DbConnection,

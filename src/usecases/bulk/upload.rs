@@ -79,8 +79,18 @@ pub fn run(pool: &Pool, request: UploadRequest) -> Result<Outcome, Error> {
         return Ok(Outcome { upload: view(&upload), replayed: true });
     }
     let upload = chunk::file_rows(&mut conn, &upload, &request.filer, &text, &request.format)?;
+    if upload.accepted >= LARGE_LOAD {
+        // Fresh statistics, so the next batch of this incident is planned for the claims it has.
+        // Only a hint to the planner: a failure is logged, never the upload's answer.
+        if let Err(error) = crate::db::analyze_claims(&mut conn) {
+            tracing::warn!(%error, "ANALYZE after a bulk upload failed");
+        }
+    }
     Ok(Outcome { upload: view(&upload), replayed: false })
 }
+
+/// Uploads filing at least this many claims refresh the planner's statistics.
+const LARGE_LOAD: i64 = 10_000;
 
 fn check_same_request(stored: &UploadRow, hash: &str) -> Result<(), Error> {
     if stored.request_hash == hash {
