@@ -207,6 +207,51 @@ pub fn insert_new(conn: &mut DbConnection, rows: &[ScreeningRow]) -> QueryResult
     Ok(())
 }
 
+/// The first live claims (by id) paid into an account, as `(identity, reference)`: the
+/// evidence of a set's claims that share it, read once per account (see `claims_by_account`).
+pub fn first_claims_on_account(
+    conn: &mut DbConnection,
+    bank_code: &str,
+    account_number: &str,
+    limit: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    claims::table
+        .filter(claims::account_number.eq(account_number))
+        .filter(claims::bank_code.eq(bank_code))
+        .filter(claims::status.ne("withdrawn"))
+        .order(claims::id.asc())
+        .limit(limit)
+        .select((claims::identity_key, claims::reference))
+        .load(conn)
+}
+
+/// The first live business claims (by id) with this email, or this phone, as
+/// `(registration number, reference)`.
+pub fn first_businesses_with_contact(
+    conn: &mut DbConnection,
+    contact: Contact<'_>,
+    limit: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    let query = claims::table
+        .filter(claims::claimant_brn.is_not_null())
+        .filter(claims::status.ne("withdrawn"))
+        .order(claims::id.asc())
+        .limit(limit)
+        .select((claims::claimant_brn, claims::reference));
+    let rows: Vec<(Option<String>, String)> = match contact {
+        Contact::Email(email) => query.filter(claims::claimant_email.eq(email)).load(conn)?,
+        Contact::Phone(phone) => query.filter(claims::claimant_phone.eq(phone)).load(conn)?,
+    };
+    Ok(rows.into_iter().filter_map(|(brn, reference)| Some((brn?, reference))).collect())
+}
+
+/// An email or a phone number of a claimant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Contact<'a> {
+    Email(&'a str),
+    Phone(&'a str),
+}
+
 /// How many of the latest similar claims `amount_outlier` compares with.
 pub const PEERS: i64 = 1_000;
 

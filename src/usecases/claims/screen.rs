@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 
 use crate::db::claims::{ClaimRow, NewClaim};
-use crate::db::screening::{self, ScreeningRow};
+use crate::db::screening::{self, Contact, ScreeningRow};
 use crate::db::DbConnection;
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::signals::{self, Signal, SignalCode, Thresholds};
@@ -129,6 +129,7 @@ pub fn facts_of_set(
     now: Timestamp,
 ) -> Result<Vec<Facts>, Error> {
     let stored = StoredSpreads::read(conn, claims)?;
+    let mut evidence = StoredEvidence::default();
     // Per client: its filings within the velocity window so far, stored and earlier in the set.
     let mut filings: HashMap<&str, i64> = HashMap::new();
     let mut earlier = EarlierInSet::default();
@@ -138,7 +139,7 @@ pub fn facts_of_set(
         let (bank, account, identity) = (&claim.bank_code, &claim.account_number, &claim.identity_key);
         if stored.accounts.get(&(bank.clone(), account.clone())).is_some_and(|spread| spread.beyond(identity))
         {
-            facts.shared_account = screening::account_shared_with(conn, bank, account, identity)?;
+            facts.shared_account = evidence.on_account(conn, claim)?;
         }
         facts.shared_account.extend(earlier.sharing_account(claim));
         facts.shared_account.truncate(screening::EVIDENCE_LIMIT);
@@ -147,8 +148,7 @@ pub fn facts_of_set(
             let by_email = stored.emails.get(&claim.claimant_email).is_some_and(|s| s.beyond(brn));
             let by_phone = phone.and_then(|p| stored.phones.get(p)).is_some_and(|s| s.beyond(brn));
             if by_email || by_phone {
-                facts.shared_contact =
-                    screening::contact_shared_with(conn, &claim.claimant_email, phone, brn)?;
+                facts.shared_contact = evidence.on_contact(conn, claim, brn)?;
             }
             facts.shared_contact.extend(earlier.sharing_contact(claim, brn));
             facts.shared_contact.truncate(screening::EVIDENCE_LIMIT);
@@ -169,6 +169,71 @@ pub fn facts_of_set(
         all.push(facts);
     }
     Ok(all)
+}
+
+/// Stored claims read for a set's evidence, once per shared value: the first few claims that
+/// carry it, from which each claim of the set takes those of other identities. The few more
+/// than the evidence names are for the claim's own (one per service); a claim whose own fill
+/// them all is read alone.
+#[derive(Default)]
+struct StoredEvidence {
+    accounts: HashMap<(String, String), Vec<(String, String)>>,
+    contacts: HashMap<(bool, String), Vec<(String, String)>>,
+}
+
+/// Claims read per shared value: the evidence, and room for the claim's own.
+const FIRST: i64 = screening::EVIDENCE_LIMIT as i64 + 12;
+
+/// The references of `first` of identities other than `own`, at most the evidence's count;
+/// `None` when `first` was full and had too few (more may follow).
+fn others_of(first: &[(String, String)], own: &str) -> Option<Vec<String>> {
+    let others: Vec<String> =
+        first.iter().filter(|(identity, _)| identity != own).map(|(_, r)| r.clone()).collect();
+    let full = i64::try_from(first.len()).unwrap_or(i64::MAX) >= FIRST;
+    (others.len() >= screening::EVIDENCE_LIMIT || !full)
+        .then(|| others.into_iter().take(screening::EVIDENCE_LIMIT).collect())
+}
+
+impl StoredEvidence {
+    fn on_account(&mut self, conn: &mut DbConnection, claim: &NewClaim) -> Result<Vec<String>, Error> {
+        let key = (claim.bank_code.clone(), claim.account_number.clone());
+        if !self.accounts.contains_key(&key) {
+            let first = screening::first_claims_on_account(conn, &key.0, &key.1, FIRST)?;
+            self.accounts.insert(key.clone(), first);
+        }
+        match others_of(&self.accounts[&key], &claim.identity_key) {
+            Some(others) => Ok(others),
+            None => Ok(screening::account_shared_with(conn, &key.0, &key.1, &claim.identity_key)?),
+        }
+    }
+
+    fn on_contact(
+        &mut self,
+        conn: &mut DbConnection,
+        claim: &NewClaim,
+        brn: &str,
+    ) -> Result<Vec<String>, Error> {
+        let phone = claim.claimant_phone.as_deref();
+        let contacts =
+            std::iter::once((true, claim.claimant_email.as_str())).chain(phone.map(|p| (false, p)));
+        let mut found = Vec::new();
+        for (is_email, value) in contacts {
+            let key = (is_email, value.to_owned());
+            if !self.contacts.contains_key(&key) {
+                let contact = if is_email { Contact::Email(value) } else { Contact::Phone(value) };
+                let first = screening::first_businesses_with_contact(conn, contact, FIRST)?;
+                self.contacts.insert(key.clone(), first);
+            }
+            match others_of(&self.contacts[&key], brn) {
+                Some(others) => found.extend(others),
+                None => return Ok(screening::contact_shared_with(conn, &claim.claimant_email, phone, brn)?),
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.truncate(screening::EVIDENCE_LIMIT);
+        Ok(found)
+    }
 }
 
 /// The lowest and highest identity (or registration number) of the stored live claims that
@@ -219,13 +284,25 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     values
 }
 
-/// The claims of a set screened so far: what a later claim of the set is compared with.
+/// The claims of a set screened so far: what a later claim of the set is compared with. Per
+/// value it keeps the first claim of each of a few distinct identities: enough evidence for any
+/// later claim (at most one of them is its own), however many claims of the set share the value.
 #[derive(Default)]
 struct EarlierInSet {
     /// `(bank, account)` to `(identity, reference)`.
     accounts: HashMap<(String, String), Vec<(String, String)>>,
     /// Email or phone of a business claim to `(registration number, reference)`.
     contacts: HashMap<String, Vec<(String, String)>>,
+}
+
+/// Distinct identities kept per value: one more than the evidence names, as one may be the
+/// claim's own.
+const KEPT: usize = screening::EVIDENCE_LIMIT + 1;
+
+fn keep(list: &mut Vec<(String, String)>, identity: &str, reference: &str) {
+    if list.len() < KEPT && list.iter().all(|(kept, _)| kept != identity) {
+        list.push((identity.to_owned(), reference.to_owned()));
+    }
 }
 
 impl EarlierInSet {
@@ -249,13 +326,10 @@ impl EarlierInSet {
 
     fn add(&mut self, claim: &NewClaim) {
         let key = (claim.bank_code.clone(), claim.account_number.clone());
-        self.accounts.entry(key).or_default().push((claim.identity_key.clone(), claim.reference.clone()));
+        keep(self.accounts.entry(key).or_default(), &claim.identity_key, &claim.reference);
         if let Some(brn) = &claim.claimant_brn {
             for contact in std::iter::once(&claim.claimant_email).chain(claim.claimant_phone.as_ref()) {
-                self.contacts
-                    .entry(contact.clone())
-                    .or_default()
-                    .push((brn.clone(), claim.reference.clone()));
+                keep(self.contacts.entry(contact.clone()).or_default(), brn, &claim.reference);
             }
         }
     }
