@@ -80,15 +80,31 @@ pub fn file_many(
     }
     let accepted = decide(conn, context, candidates, &mut outcomes)?;
     let filed = write(conn, context, accepted, now)?;
+    // Duplicates of drafts earlier in the set name those claims: copied before the claims move
+    // out to their own drafts' answers.
+    let named: HashMap<usize, ClaimRow> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Outcome::SameExternalRef(earlier) | Outcome::SameClaimant { earlier, .. } => Some(*earlier),
+            _ => None,
+        })
+        .filter_map(|earlier| Some((earlier, filed.get(earlier)?.row.clone())))
+        .collect();
+    let row_of =
+        |earlier: usize| named.get(&earlier).ok_or_else(|| Error::internal("a set's claim is missing"));
+    let mut filed: Vec<Option<FiledClaim>> = filed.into_iter().map(Some).collect();
     Ok(outcomes
         .into_iter()
         .zip(filers)
         .map(|(outcome, filer)| match outcome {
-            Outcome::Filed(position) => Ok(filed[position].clone()),
+            Outcome::Filed(position) => filed
+                .get_mut(position)
+                .and_then(Option::take)
+                .ok_or_else(|| Error::internal("a set's claim is missing")),
             Outcome::Refused(error) => Err(error),
-            Outcome::SameExternalRef(earlier) => Err(external_ref_used(&filed[earlier].row)),
+            Outcome::SameExternalRef(earlier) => Err(external_ref_used(row_of(earlier)?)),
             Outcome::SameClaimant { earlier, business } => {
-                let row = &filed[earlier].row;
+                let row = row_of(earlier)?;
                 let existing = ExistingClaim {
                     id: row.id.clone(),
                     reference: row.reference.clone(),
