@@ -381,6 +381,19 @@ pub fn try_lock_keys(conn: &mut DbConnection, keys: &[&str]) -> diesel::QueryRes
     }
 }
 
+/// Plans the rest of this transaction's statements for their actual parameters. PostgreSQL
+/// otherwise settles on one generic plan per prepared statement after a few executions; for
+/// the set-based lookups (`= ANY($1)` over a growing table) a plan chosen while the table was
+/// small reads the whole table at every execution later, which made a large upload quadratic.
+/// Planning a few statements per set costs far less. SQLite has no such cache of plans.
+pub fn plan_for_parameters(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Refreshes PostgreSQL's statistics of the claim tables after a large load (autovacuum would,
 /// but only later: a batch planned on the statistics of an empty table sorts all claims per
 /// page). SQLite plans from its indexes alone.

@@ -7,6 +7,10 @@ use super::schema::{claim_screenings, claims};
 use super::DbConnection;
 
 /// How many other claims a signal names at most: enough evidence for a reviewer.
+///
+/// The evidence queries order by the whole key of their index (value first, then id; the same
+/// order, as the value is fixed): PostgreSQL then walks that index and stops after a few
+/// entries, where `ORDER BY id` alone may be planned as a walk of the whole table by id.
 pub const EVIDENCE_LIMIT: usize = 5;
 const EVIDENCE: i64 = EVIDENCE_LIMIT as i64;
 
@@ -34,7 +38,7 @@ pub fn account_shared_with(
         .filter(claims::bank_code.eq(bank_code))
         .filter(claims::identity_key.ne(identity_key))
         .filter(claims::status.ne("withdrawn"))
-        .order(claims::id.asc())
+        .order((claims::account_number, claims::bank_code, claims::id))
         .limit(EVIDENCE)
         .select(claims::reference)
         .load(conn)
@@ -52,7 +56,7 @@ pub fn contact_shared_with(
         .filter(claims::claimant_email.eq(email))
         .filter(other)
         .filter(claims::status.ne("withdrawn"))
-        .order(claims::id.asc())
+        .order((claims::claimant_email, claims::id))
         .limit(EVIDENCE)
         .select(claims::reference)
         .load(conn)?;
@@ -62,7 +66,7 @@ pub fn contact_shared_with(
                 .filter(claims::claimant_phone.eq(phone))
                 .filter(other)
                 .filter(claims::status.ne("withdrawn"))
-                .order(claims::id.asc())
+                .order((claims::claimant_phone, claims::id))
                 .limit(EVIDENCE)
                 .select(claims::reference)
                 .load::<String>(conn)?,
@@ -107,7 +111,12 @@ pub fn latest_peer_amounts(
         .filter(claims::incident_id.eq(incident_id))
         .filter(claims::service.eq(service))
         .filter(claims::claimant_kind.eq(claimant_kind))
-        .order(claims::id.desc())
+        .order((
+            claims::incident_id.desc(),
+            claims::service.desc(),
+            claims::claimant_kind.desc(),
+            claims::id.desc(),
+        ))
         .limit(PEERS)
         .select(claims::claimed_minor)
         .load(conn)
@@ -219,7 +228,7 @@ pub fn first_claims_on_account(
         .filter(claims::account_number.eq(account_number))
         .filter(claims::bank_code.eq(bank_code))
         .filter(claims::status.ne("withdrawn"))
-        .order(claims::id.asc())
+        .order((claims::account_number, claims::bank_code, claims::id))
         .limit(limit)
         .select((claims::identity_key, claims::reference))
         .load(conn)
@@ -235,12 +244,17 @@ pub fn first_businesses_with_contact(
     let query = claims::table
         .filter(claims::claimant_brn.is_not_null())
         .filter(claims::status.ne("withdrawn"))
-        .order(claims::id.asc())
         .limit(limit)
         .select((claims::claimant_brn, claims::reference));
     let rows: Vec<(Option<String>, String)> = match contact {
-        Contact::Email(email) => query.filter(claims::claimant_email.eq(email)).load(conn)?,
-        Contact::Phone(phone) => query.filter(claims::claimant_phone.eq(phone)).load(conn)?,
+        Contact::Email(email) => query
+            .filter(claims::claimant_email.eq(email))
+            .order((claims::claimant_email, claims::id))
+            .load(conn)?,
+        Contact::Phone(phone) => query
+            .filter(claims::claimant_phone.eq(phone))
+            .order((claims::claimant_phone, claims::id))
+            .load(conn)?,
     };
     Ok(rows.into_iter().filter_map(|(brn, reference)| Some((brn?, reference))).collect())
 }

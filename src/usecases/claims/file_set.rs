@@ -64,6 +64,7 @@ pub fn file_many(
     drafts: Vec<(&Filer, ClaimDraft)>,
 ) -> Result<Vec<Result<FiledClaim, Error>>, Error> {
     let now = Timestamp::now();
+    crate::db::plan_for_parameters(conn)?;
     let mut outcomes = Vec::with_capacity(drafts.len());
     let mut candidates = Vec::with_capacity(drafts.len());
     let mut filers = Vec::with_capacity(drafts.len());

@@ -148,7 +148,7 @@ pub fn facts_of_set(
             let by_email = stored.emails.get(&claim.claimant_email).is_some_and(|s| s.beyond(brn));
             let by_phone = phone.and_then(|p| stored.phones.get(p)).is_some_and(|s| s.beyond(brn));
             if by_email || by_phone {
-                facts.shared_contact = evidence.on_contact(conn, claim, brn)?;
+                facts.shared_contact = evidence.on_contact(conn, claim, brn, (by_email, by_phone))?;
             }
             facts.shared_contact.extend(earlier.sharing_contact(claim, brn));
             facts.shared_contact.truncate(screening::EVIDENCE_LIMIT);
@@ -212,10 +212,12 @@ impl StoredEvidence {
         conn: &mut DbConnection,
         claim: &NewClaim,
         brn: &str,
+        (by_email, by_phone): (bool, bool),
     ) -> Result<Vec<String>, Error> {
         let phone = claim.claimant_phone.as_deref();
-        let contacts =
-            std::iter::once((true, claim.claimant_email.as_str())).chain(phone.map(|p| (false, p)));
+        // Only a value someone else carries can name others (see `StoredSpreads`).
+        let email = by_email.then_some((true, claim.claimant_email.as_str()));
+        let contacts = email.into_iter().chain(phone.filter(|_| by_phone).map(|p| (false, p)));
         let mut found = Vec::new();
         for (is_email, value) in contacts {
             let key = (is_email, value.to_owned());
