@@ -63,50 +63,94 @@ fn eligible_statuses() -> Vec<ClaimStatus> {
     ClaimStatus::ALL.into_iter().filter(|s| s.is_eligible_for_batch()).collect()
 }
 
-/// Moves every claim of the batch's lines to `in_batch`, each only if it is still in the
-/// status its line was calculated from; returns how many moved.
-pub fn take_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    let unchanged = payout_lines::table
-        .filter(payout_lines::batch_id.eq(batch_id))
-        .filter(payout_lines::claim_id.eq(claims::id))
-        .filter(payout_lines::prior_status.eq(claims::status));
-    let lines =
-        payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)).select(payout_lines::claim_id);
-    diesel::update(claims::table.filter(claims::id.eq_any(lines)).filter(diesel::dsl::exists(unchanged)))
-        .set((claims::status.eq(ClaimStatus::InBatch), claims::updated_at.eq(now)))
-        .execute(conn)
+/// Moves the claims `claim_ids` to `in_batch`, each only if it is still `from` (the status its
+/// line was calculated from); returns how many moved. By id rather than through the batch's
+/// lines: PostgreSQL has no statistics yet for lines written in the same transaction, and
+/// plans a join with them as if they were a handful.
+pub fn take_claims(
+    conn: &mut DbConnection,
+    claim_ids: &[&str],
+    from: ClaimStatus,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut taken = 0;
+    for chunk in claim_ids.chunks(IDS_PER_STATEMENT) {
+        taken +=
+            diesel::update(claims::table.filter(claims::id.eq_any(chunk)).filter(claims::status.eq(from)))
+                .set((claims::status.eq(ClaimStatus::InBatch), claims::updated_at.eq(now)))
+                .execute(conn)?;
+    }
+    Ok(taken)
+}
+
+/// Ids bound in one statement: well under SQLite's 32766 parameters.
+const IDS_PER_STATEMENT: usize = 10_000;
+
+/// Lines changed per statement by the updates below. One statement over a million lines would
+/// have SQLite keep every page it changes in memory until it ends (hundreds of MiB).
+const LINES_PER_STATEMENT: i64 = 10_000;
+
+/// The batch's line numbers, `1..=line_count`, a statement's worth at a time.
+fn line_ranges(line_count: i64) -> impl Iterator<Item = std::ops::RangeInclusive<i64>> {
+    (0..line_count.div_euclid(LINES_PER_STATEMENT) + 1)
+        .map(move |page| page * LINES_PER_STATEMENT + 1..=((page + 1) * LINES_PER_STATEMENT).min(line_count))
+        .filter(|range| !range.is_empty())
 }
 
 /// On approval: claims whose line pays nothing are closed.
 pub fn close_unpaid_claims(
     conn: &mut DbConnection,
     batch_id: &str,
+    line_count: i64,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let closed = payout_lines::table
-        .filter(payout_lines::batch_id.eq(batch_id))
-        .filter(payout_lines::status.eq(LineStatus::ClosedNoPayout))
-        .select(payout_lines::claim_id);
-    diesel::update(claims::table.filter(claims::id.eq_any(closed)))
+    let mut closed = 0;
+    for range in line_ranges(line_count) {
+        // Read first, then updated by id, for the reason given at `take_claims`.
+        let unpaid: Vec<String> = payout_lines::table
+            .filter(payout_lines::batch_id.eq(batch_id))
+            .filter(payout_lines::line_no.between(*range.start(), *range.end()))
+            .filter(payout_lines::status.eq(LineStatus::ClosedNoPayout))
+            .select(payout_lines::claim_id)
+            .load(conn)?;
+        closed += diesel::update(
+            claims::table.filter(claims::id.eq_any(&unpaid)).filter(claims::status.eq(ClaimStatus::InBatch)),
+        )
         .set((claims::status.eq(ClaimStatus::ClosedNoPayout), claims::updated_at.eq(now)))
-        .execute(conn)
+        .execute(conn)?;
+    }
+    Ok(closed)
 }
 
 /// On cancel: the lines let go of their claims, which return to their prior status.
-pub fn release_claims(conn: &mut DbConnection, batch_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    let prior = payout_lines::table
-        .filter(payout_lines::batch_id.eq(batch_id))
-        .filter(payout_lines::claim_id.eq(claims::id))
-        .select(payout_lines::prior_status)
-        .single_value();
-    let in_batch =
-        payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)).select(payout_lines::claim_id);
-    let released = diesel::update(claims::table.filter(claims::id.eq_any(in_batch)))
-        .set((claims::status.eq(prior.assume_not_null()), claims::updated_at.eq(now)))
-        .execute(conn)?;
-    diesel::update(payout_lines::table.filter(payout_lines::batch_id.eq(batch_id)))
-        .set((payout_lines::status.eq(LineStatus::Cancelled), payout_lines::active.eq(false)))
-        .execute(conn)?;
+pub fn release_claims(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    line_count: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut released = 0;
+    for range in line_ranges(line_count) {
+        let (first, last) = (*range.start(), *range.end());
+        let prior = payout_lines::table
+            .filter(payout_lines::batch_id.eq(batch_id))
+            .filter(payout_lines::claim_id.eq(claims::id))
+            .select(payout_lines::prior_status)
+            .single_value();
+        let held = payout_lines::table
+            .filter(payout_lines::batch_id.eq(batch_id))
+            .filter(payout_lines::line_no.between(first, last))
+            .select(payout_lines::claim_id);
+        released += diesel::update(claims::table.filter(claims::id.eq_any(held)))
+            .set((claims::status.eq(prior.assume_not_null()), claims::updated_at.eq(now)))
+            .execute(conn)?;
+        let lines = payout_lines::table
+            .filter(payout_lines::batch_id.eq(batch_id))
+            .filter(payout_lines::line_no.between(first, last));
+        diesel::update(lines)
+            .set((payout_lines::status.eq(LineStatus::Cancelled), payout_lines::active.eq(false)))
+            .execute(conn)?;
+    }
     Ok(released)
 }
 
@@ -127,4 +171,18 @@ pub fn paid_amounts(
         );
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ranges_cover_every_line_once() {
+        let ranges: Vec<_> = line_ranges(25_001).collect();
+        assert_eq!(ranges, vec![1..=10_000, 10_001..=20_000, 20_001..=25_001]);
+        assert_eq!(line_ranges(20_000).collect::<Vec<_>>(), vec![1..=10_000, 10_001..=20_000]);
+        assert_eq!(line_ranges(0).count(), 0);
+        assert_eq!(line_ranges(1).collect::<Vec<_>>(), vec![1..=1]);
+    }
 }

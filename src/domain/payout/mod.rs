@@ -9,7 +9,7 @@ pub mod trace;
 
 use rust_decimal::Decimal;
 
-pub use allocate::{allocate, Allocation, LineOutcome};
+pub use allocate::{allocate, allocate_in_id_order, Allocation, LineOutcome, Shares};
 use arith::Overflow;
 use methods::method_gross;
 use trace::{Tracer, Value};

@@ -20,7 +20,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{reason, ClaimStatus, DUPLICATE_IDENTITY_PREFIX};
 use crate::domain::payout::trace::NoTrace;
-use crate::domain::payout::{allocate, assess, Allocation, Assessment};
+use crate::domain::payout::{allocate_in_id_order, assess, Assessment, Shares};
 use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::usecases::claims::file::DEFAULT_CURE_DAYS;
@@ -40,16 +40,6 @@ pub struct NewBatchInput {
 
 /// Claims read per query while calculating.
 const PAGE: i64 = 10_000;
-
-/// An assessed claim, with only what its line needs: a batch holds one per eligible claim.
-struct Candidate {
-    claim_id: String,
-    reference: String,
-    prior_status: ClaimStatus,
-    facts: StoredFacts,
-    rule_index: usize,
-    gross: rust_decimal::Decimal,
-}
 
 struct Hold {
     claim: EligibleClaim,
@@ -72,8 +62,11 @@ pub fn create(
     input: NewBatchInput,
 ) -> Result<BatchView, Error> {
     let (incident_id, policy) = lock_incident_policy(conn, &input)?;
-    let (candidates, holds) = assess_eligible(conn, &incident_id, &policy)?;
-    if candidates.is_empty() {
+    // Two passes over the claims keep a million-claim batch in bounded memory: the first keeps
+    // only each claim's id and gross for the allocation, the second assesses them again and
+    // writes the lines.
+    let FirstPass { ids, grosses, holds } = assess_eligible(conn, &incident_id, &policy)?;
+    if grosses.is_empty() {
         return Err(Error::field(
             "incident_id",
             "no_eligible_claims",
@@ -81,14 +74,12 @@ pub fn create(
         ));
     }
     let rules = &policy.policy;
-    let pairs: Vec<(&str, rust_decimal::Decimal)> =
-        candidates.iter().map(|c| (c.claim_id.as_str(), c.gross)).collect();
-    let allocation =
-        allocate(&pairs, rules.budget, rules.min_payout, rules.rounding).map_err(|_| too_large())?;
+    let shares = allocate_in_id_order(&grosses, rules.budget, rules.min_payout, rules.rounding)
+        .map_err(|_| too_large())?;
 
     let now = Timestamp::now();
     let batch_id = crate::usecases::new_id();
-    let line_count = candidates.len();
+    let line_count = grosses.len();
     let batch = NewBatch {
         id: batch_id.clone(),
         incident_id: incident_id.clone(),
@@ -98,11 +89,11 @@ pub fn create(
         currency: rules.currency,
         line_count: i64::try_from(line_count).unwrap_or(i64::MAX),
         held_count: i64::try_from(holds.len()).unwrap_or(i64::MAX),
-        total_gross: allocation.total_gross.normalize().to_string(),
-        total_payout_minor: allocation.total_payout_minor,
+        total_gross: shares.total_gross.normalize().to_string(),
+        total_payout_minor: shares.total_payout_minor,
         budget_minor: rules.budget.map(|b| b.minor()),
-        budget_binding: allocation.binding,
-        factor: allocation.factor.map(|f| f.normalize().to_string()),
+        budget_binding: shares.binding,
+        factor: shares.factor.map(|f| f.normalize().to_string()),
         rounding: serde_json::to_value(rules.rounding)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -112,17 +103,7 @@ pub fn create(
         created_at: now.to_db(),
     };
     batches::insert_batch(conn, &batch)?;
-    let lines_sha256 = store_lines(conn, &batch_id, &candidates, &allocation)?;
-    // The lock above already keeps every line's claim as it was read; the guarded update is
-    // the database's own word on it, so a change that slipped past the lock fails the batch
-    // instead of being overridden.
-    let taken = batches::take_claims(conn, &batch_id, now.to_db())?;
-    if taken != line_count {
-        return Err(Error::conflict(
-            crate::usecases::error::ConflictKind::Stale,
-            "claims changed while the batch was calculated; nothing was stored, create it again",
-        ));
-    }
+    let lines_sha256 = store_lines(conn, &batch_id, &incident_id, &policy, (&ids, &grosses, &shares), now)?;
     let mut events = hold_claims(conn, &holds, now)?;
     events.push(NewEvent {
         action: "payout_batch.created",
@@ -147,6 +128,13 @@ pub fn create(
     }
     crate::failpoint::reach(crate::failpoint::point::PAYOUT_BATCH_BEFORE_COMMIT);
     view(&BatchRow::from(batch))
+}
+
+fn changed_meanwhile() -> Error {
+    Error::conflict(
+        crate::usecases::error::ConflictKind::Stale,
+        "claims changed while the batch was calculated; nothing was stored, create it again",
+    )
 }
 
 /// Checks the input's incident and policy, taking the incident's batch lock first.
@@ -175,68 +163,151 @@ fn lock_incident_policy(
     Ok((incident_id, policy))
 }
 
-/// Lines written per statement batch: what is held in memory of the lines at any time.
-const LINES_PER_WRITE: usize = 5_000;
-
-/// Stores the batch's lines, one per candidate in order, a few thousand at a time (the lines
-/// of a million claims are never all in memory); gives the digest of their payouts (audited).
+/// Stores the batch's lines, assessing the claims again page by page in the order the first
+/// pass read them (the lines of a million claims are never all in memory); gives the digest
+/// of their payouts (audited). Each page's claims move to `in_batch` with its lines.
+///
+/// The lock taken first already keeps every claim as it was read, so a claim assessed
+/// differently from the first pass, or one not taken from the status its line was calculated
+/// from, cannot happen; were it to, the batch fails rather than override the database's word.
 fn store_lines(
     conn: &mut DbConnection,
     batch_id: &str,
-    candidates: &[Candidate],
-    allocation: &Allocation,
+    incident_id: &str,
+    policy: &StoredPolicy,
+    (ids, grosses, shares): (&[u128], &[rust_decimal::Decimal], &Shares),
+    now: Timestamp,
 ) -> Result<String, Error> {
     let mut digest = Sha256::new();
-    let mut lines = Vec::with_capacity(LINES_PER_WRITE.min(candidates.len()));
-    for ((line_no, candidate), outcome) in (1_i64..).zip(candidates).zip(&allocation.lines) {
-        digest.update(format!("{}:{}\n", candidate.claim_id, outcome.payout_minor));
-        lines.push(NewLine {
-            batch_id: batch_id.to_owned(),
-            line_no,
-            claim_id: candidate.claim_id.clone(),
-            claim_reference: candidate.reference.clone(),
-            rule_index: i32::try_from(candidate.rule_index).unwrap_or(i32::MAX),
-            gross: candidate.gross.normalize().to_string(),
-            share: outcome.share.map(|s| s.normalize().to_string()),
-            payout_minor: outcome.payout_minor,
-            status: LineStatus::calculated(outcome.closed),
-            prior_status: candidate.prior_status,
-            active: true,
-            facts: candidate.facts.to_text(outcome).map_err(|e| Error::Internal(e.into()))?,
-        });
-        if lines.len() == LINES_PER_WRITE {
-            batches::insert_lines(conn, &lines)?;
-            lines.clear();
+    let mut position = 0_usize;
+    each_page_assessed(conn, incident_id, policy, |conn, page| {
+        let mut lines = Vec::with_capacity(page.len());
+        for assessed in page {
+            let Assessed::Candidate { claim, facts, rule_index, gross } = assessed else { continue };
+            // Filings are not held up by a batch: a claim filed since the first pass read the
+            // claims is not one of its lines, and waits for the next batch.
+            if ids.get(position) != Some(&claim_key(&claim.id)?) {
+                continue;
+            }
+            if grosses.get(position) != Some(&gross) {
+                return Err(changed_meanwhile());
+            }
+            let outcome = shares.outcome(position, gross).map_err(|_| too_large())?;
+            position += 1;
+            digest.update(format!("{}:{}\n", claim.id, outcome.payout_minor));
+            lines.push(NewLine {
+                batch_id: batch_id.to_owned(),
+                line_no: i64::try_from(position).unwrap_or(i64::MAX),
+                facts: facts.to_text(&outcome).map_err(|e| Error::Internal(e.into()))?,
+                claim_id: claim.id,
+                claim_reference: claim.reference,
+                rule_index: i32::try_from(rule_index).unwrap_or(i32::MAX),
+                gross: gross.normalize().to_string(),
+                share: outcome.share.map(|s| s.normalize().to_string()),
+                payout_minor: outcome.payout_minor,
+                status: LineStatus::calculated(outcome.closed),
+                prior_status: claim.status,
+                active: true,
+            });
         }
+        batches::insert_lines(conn, &lines)?;
+        // Taken by the status each was read in (every line's is one of the eligible ones).
+        let mut taken = 0;
+        for from in ClaimStatus::ALL.into_iter().filter(|s| s.is_eligible_for_batch()) {
+            let ids: Vec<&str> =
+                lines.iter().filter(|l| l.prior_status == from).map(|l| l.claim_id.as_str()).collect();
+            taken += batches::take_claims(conn, &ids, from, now.to_db())?;
+        }
+        if taken != lines.len() {
+            return Err(changed_meanwhile());
+        }
+        Ok(())
+    })?;
+    if position != grosses.len() {
+        return Err(changed_meanwhile());
     }
-    batches::insert_lines(conn, &lines)?;
     Ok(hex::encode(digest.finalize()))
 }
 
-/// Assesses every eligible claim, page by page in claim id order.
+/// What the first pass keeps: each payable claim's id and gross in claim id order (32 bytes a
+/// claim), and the claims to hold.
+struct FirstPass {
+    ids: Vec<u128>,
+    grosses: Vec<rust_decimal::Decimal>,
+    holds: Vec<Hold>,
+}
+
+/// A claim id in 16 bytes (ids are UUIDs).
+fn claim_key(id: &str) -> Result<u128, Error> {
+    uuid::Uuid::try_parse(id)
+        .map(|uuid| uuid.as_u128())
+        .map_err(|_| Error::Internal(anyhow::anyhow!("claim id {id} is not a UUID")))
+}
+
 fn assess_eligible(
     conn: &mut DbConnection,
     incident_id: &str,
     policy: &StoredPolicy,
-) -> Result<(Vec<Candidate>, Vec<Hold>), Error> {
+) -> Result<FirstPass, Error> {
+    let (mut ids, mut grosses, mut holds) = (Vec::new(), Vec::new(), Vec::new());
+    each_page_assessed(conn, incident_id, policy, |_, page| {
+        for assessed in page {
+            match assessed {
+                Assessed::Candidate { claim, gross, .. } => {
+                    ids.push(claim_key(&claim.id)?);
+                    grosses.push(gross);
+                }
+                Assessed::Hold(hold) => holds.push(hold),
+                Assessed::NoRule => {}
+            }
+        }
+        Ok(())
+    })?;
+    Ok(FirstPass { ids, grosses, holds })
+}
+
+/// What the policy makes of one eligible claim.
+enum Assessed {
+    Candidate { claim: EligibleClaim, facts: StoredFacts, rule_index: usize, gross: rust_decimal::Decimal },
+    Hold(Hold),
+    NoRule,
+}
+
+/// Assesses every eligible claim of the incident, a page at a time in claim id order, and gives
+/// each page to `visit` (with the connection, free again once the page is read).
+fn each_page_assessed(
+    conn: &mut DbConnection,
+    incident_id: &str,
+    policy: &StoredPolicy,
+    mut visit: impl FnMut(&mut DbConnection, Vec<Assessed>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let currency = policy.policy.currency;
-    let (mut candidates, mut holds) = (Vec::new(), Vec::new());
     let mut after = String::new();
     loop {
         let page = batches::eligible_claims(conn, incident_id, currency, &after, PAGE)?;
-        let Some(last) = page.last() else { break };
+        let Some(last) = page.last() else { return Ok(()) };
+        // The allocation's tie-breaks take the claims in id order as Rust compares them; ids are
+        // canonical UUIDs, which every collation orders so, but a wrong order must not pay.
+        let mut previous = after.as_str();
+        for claim in &page {
+            if claim.id.as_str() <= previous {
+                return Err(Error::Internal(anyhow::anyhow!("claims not read in id order at {}", claim.id)));
+            }
+            previous = &claim.id;
+        }
         after.clone_from(&last.id);
         let ids: Vec<String> = page.iter().map(|c| c.id.clone()).collect();
         let mut windows: HashMap<String, Vec<ClaimWindowRow>> = HashMap::new();
         for window in claims::windows_of(conn, &ids)? {
             windows.entry(window.claim_id.clone()).or_default().push(window);
         }
+        let mut assessed = Vec::with_capacity(page.len());
         for claim in page {
             if claim.identity_key.starts_with(DUPLICATE_IDENTITY_PREFIX)
                 && claim.status != ClaimStatus::Approved
             {
                 let reason = reason::DUPLICATE_IDENTITY.to_owned();
-                holds.push(Hold { claim, status: ClaimStatus::NeedsReview, reason });
+                assessed.push(Assessed::Hold(Hold { claim, status: ClaimStatus::NeedsReview, reason }));
                 continue;
             }
             let mut own = windows.remove(&claim.id).unwrap_or_default();
@@ -245,21 +316,18 @@ fn assess_eligible(
             let Some(claim_facts) = facts.to_claim_facts(&claim.id, currency) else {
                 return Err(Error::Internal(anyhow::anyhow!("claim {} has unreadable facts", claim.id)));
             };
-            match assess(&policy.policy, &claim_facts, &mut NoTrace).map_err(|_| too_large())? {
-                Assessment::Gross { rule_index, gross } => candidates.push(Candidate {
-                    claim_id: claim.id,
-                    reference: claim.reference,
-                    prior_status: claim.status,
-                    facts,
-                    rule_index,
-                    gross,
-                }),
-                Assessment::NoRule => {}
-                Assessment::Hold { status, reason } => holds.push(Hold { claim, status, reason }),
-            }
+            assessed.push(
+                match assess(&policy.policy, &claim_facts, &mut NoTrace).map_err(|_| too_large())? {
+                    Assessment::Gross { rule_index, gross } => {
+                        Assessed::Candidate { claim, facts, rule_index, gross }
+                    }
+                    Assessment::NoRule => Assessed::NoRule,
+                    Assessment::Hold { status, reason } => Assessed::Hold(Hold { claim, status, reason }),
+                },
+            );
         }
+        visit(conn, assessed)?;
     }
-    Ok((candidates, holds))
 }
 
 /// Sends held claims back to a person, with their audit events.

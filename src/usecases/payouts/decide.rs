@@ -27,7 +27,7 @@ pub fn approve(
     }
     let now = Timestamp::now().to_db();
     decide(conn, &batch, BatchUpdate::Approved { by: &actor.audit_name(), at: now }, "approved")?;
-    let closed = batches::close_unpaid_claims(conn, id, now)?;
+    let closed = batches::close_unpaid_claims(conn, id, batch.line_count, now)?;
     // What is approved is this exact file: it is stored, and its fingerprint audited.
     let print = export::fingerprint(conn, &batch, true)?;
     batches::store_export_fingerprint(
@@ -61,7 +61,7 @@ pub fn cancel(
     let batch = load(conn, id)?;
     let now = Timestamp::now().to_db();
     decide(conn, &batch, BatchUpdate::Cancelled { by: &actor.audit_name(), at: now }, "cancelled")?;
-    let released = batches::release_claims(conn, id, now)?;
+    let released = batches::release_claims(conn, id, batch.line_count, now)?;
     let event = NewEvent {
         action: "payout_batch.cancelled",
         entity_type: "payout_batch",

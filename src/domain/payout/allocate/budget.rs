@@ -18,11 +18,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::domain::money::Currency;
 use crate::domain::payout::arith::{mul, Overflow, SCALE};
 
-/// One line's part of a binding budget.
+/// One line's part of a binding budget (its share, `gross * factor` to 10 places, is
+/// recomputed where it is shown rather than kept for every line of a batch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Share {
-    /// `gross * factor`, 10 places.
-    pub share: Decimal,
     /// The share rounded down to the minor unit, in minor units.
     pub floor: i64,
     /// Units of the leftover it receives.
@@ -73,8 +72,8 @@ fn within(steps: i128, budget: Decimal, total: Decimal) -> Result<bool, Overflow
 
 /// Shares `budget_minor` among the `active` lines (in claim id order) by `factor`.
 pub(super) fn distribute(
-    lines: &[(&str, Decimal)],
-    active: &[usize],
+    grosses: &[Decimal],
+    active: &[u32],
     factor: Decimal,
     budget_minor: i64,
     currency: Currency,
@@ -84,13 +83,13 @@ pub(super) fn distribute(
     let mut remainders = Vec::with_capacity(active.len());
     let mut floored: i64 = 0;
     for index in active {
-        let share = mul(lines[*index].1, factor)?;
+        let share = mul(grosses[*index as usize], factor)?;
         let units = share.checked_mul(unit).ok_or(Overflow)?;
         let floor = units.floor();
         let floor_minor = i64::try_from(floor).map_err(|_| Overflow)?;
         floored = floored.checked_add(floor_minor).ok_or(Overflow)?;
         remainders.push(units - floor);
-        shares.push(Share { share, floor: floor_minor, leftover_units: 0 });
+        shares.push(Share { floor: floor_minor, leftover_units: 0 });
     }
     // The floors add up to at most the budget as long as the lines' own 10-place roundings
     // (half of 10^-10 each) add up to less than one unit: for fewer than 2 * 10^8 lines in
@@ -106,11 +105,11 @@ pub(super) fn distribute(
     }
     if extra > 0 {
         // Largest remainder first; `active` is in claim id order, and the sort is stable.
-        let mut ranking: Vec<usize> = (0..shares.len()).collect();
-        ranking.sort_by(|a, b| remainders[*b].cmp(&remainders[*a]));
+        let mut ranking: Vec<u32> = (0..u32::try_from(shares.len()).map_err(|_| Overflow)?).collect();
+        ranking.sort_by(|a, b| remainders[*b as usize].cmp(&remainders[*a as usize]));
         let extra = usize::try_from(extra).map_err(|_| Overflow)?;
         for position in ranking.into_iter().take(extra) {
-            shares[position].leftover_units += 1;
+            shares[position as usize].leftover_units += 1;
         }
     }
     Ok(shares)

@@ -101,6 +101,26 @@ fn a_million_claims_of_the_largest_amount_do_not_overflow() {
     assert_eq!(unbound.total_payout_minor, 10_000_000_000_000_000);
 }
 
+#[test]
+fn a_batch_keeps_each_line_in_24_bytes_and_gets_the_same_outcomes_back() {
+    // What a million-line batch holds while it writes its lines (see `Shares`).
+    assert!(std::mem::size_of::<Kept>() <= 24);
+    let ids = ids(5);
+    let grosses = [d("60"), d("0"), d("25.5"), d("30"), d("12")];
+    let lines: Vec<_> = ids.iter().map(String::as_str).zip(grosses).collect();
+    let whole = allocate(&lines, Some(krw(80)), krw(10), Rounding::HalfEven).unwrap();
+    let shares = allocate_in_id_order(&grosses, Some(krw(80)), krw(10), Rounding::HalfEven).unwrap();
+    assert_eq!(shares.len(), 5);
+    for (index, gross) in grosses.iter().enumerate() {
+        assert_eq!(shares.outcome(index, *gross).unwrap(), whole.lines[index]);
+    }
+    assert_eq!(
+        (shares.total_gross, shares.total_payout_minor, shares.binding, shares.factor),
+        (whole.total_gross, whole.total_payout_minor, whole.binding, whole.factor)
+    );
+    assert!(whole.lines.iter().any(|l| l.left_out.is_some()), "the budget leaves a line out");
+}
+
 fn currency_strategy() -> impl Strategy<Value = Currency> {
     prop_oneof![Just(Currency::KRW), Just(Currency::parse("USD").unwrap())]
 }
