@@ -73,6 +73,11 @@ impl ClaimStatus {
     pub fn is_eligible_for_batch(self) -> bool {
         matches!(self, ClaimStatus::Verified | ClaimStatus::Approved | ClaimStatus::PayoutFailed)
     }
+
+    /// Every status a batch may take a claim from ([`ClaimStatus::is_eligible_for_batch`]).
+    pub fn eligible_for_batch() -> impl Iterator<Item = ClaimStatus> {
+        ClaimStatus::ALL.into_iter().filter(|s| s.is_eligible_for_batch())
+    }
 }
 
 /// How a claim reached the service.

@@ -37,7 +37,7 @@ pub fn eligible_claims(
 ) -> QueryResult<Vec<EligibleClaim>> {
     claims::table
         .filter(claims::incident_id.eq(incident_id))
-        .filter(claims::status.eq_any(eligible_statuses()))
+        .filter(claims::status.eq_any(ClaimStatus::eligible_for_batch().collect::<Vec<_>>()))
         .filter(claims::currency.eq(currency))
         .filter(claims::id.gt(after))
         .order(claims::id.asc())
@@ -56,11 +56,6 @@ pub fn eligible_claims(
             claims::identity_key,
         ))
         .load(conn)
-}
-
-/// The statuses a batch may take a claim from: the domain's rule, as a list for SQL.
-fn eligible_statuses() -> Vec<ClaimStatus> {
-    ClaimStatus::ALL.into_iter().filter(|s| s.is_eligible_for_batch()).collect()
 }
 
 /// Moves the claims `claim_ids` to `in_batch`, each only if it is still `from` (the status its

@@ -213,7 +213,7 @@ fn store_lines(
         batches::insert_lines(conn, &lines)?;
         // Taken by the status each was read in (every line's is one of the eligible ones).
         let mut taken = 0;
-        for from in ClaimStatus::ALL.into_iter().filter(|s| s.is_eligible_for_batch()) {
+        for from in ClaimStatus::eligible_for_batch() {
             let ids: Vec<&str> =
                 lines.iter().filter(|l| l.prior_status == from).map(|l| l.claim_id.as_str()).collect();
             taken += batches::take_claims(conn, &ids, from, now.to_db())?;
