@@ -90,6 +90,7 @@ fn run() -> anyhow::Result<()> {
                     cure_deadline: None,
                     created_at: now,
                     updated_at: now,
+                    rejected_at: None,
                 });
             }
             claims::insert(conn, &rows, &overlaps)?;

@@ -85,6 +85,7 @@ pub fn load(conn: &mut DbConnection) -> Result<String, ApiError> {
                 claims_close_at: Timestamp::from_utc(now.as_utc() + Duration::days(180)),
                 review_threshold: crate::domain::money::DecimalString::parse("5000000").ok(),
                 currency: None,
+                appeal_days: None,
             },
         )?;
         for (service, severity, start, end) in WINDOWS {

@@ -21,6 +21,8 @@ pub struct IncidentRow {
     pub review_threshold_minor: Option<i64>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// Days after a rejection in which its owner may appeal.
+    pub appeal_days: i32,
 }
 
 /// An incident as declared.
@@ -38,6 +40,8 @@ pub struct NewIncident {
     pub review_threshold_minor: Option<i64>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// Days after a rejection in which its owner may appeal.
+    pub appeal_days: i32,
 }
 
 impl From<NewIncident> for IncidentRow {
@@ -55,6 +59,7 @@ impl From<NewIncident> for IncidentRow {
             review_threshold_minor,
             created_by,
             created_at,
+            appeal_days,
         } = new;
         IncidentRow {
             id,
@@ -68,6 +73,7 @@ impl From<NewIncident> for IncidentRow {
             review_threshold_minor,
             created_by,
             created_at,
+            appeal_days,
         }
     }
 }

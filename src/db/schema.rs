@@ -14,6 +14,7 @@ diesel::table! {
         review_threshold_minor -> Nullable<BigInt>,
         created_by -> Text,
         created_at -> Timestamp,
+        appeal_days -> Integer,
     }
 }
 
@@ -102,6 +103,9 @@ diesel::table! {
         cure_deadline -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        rejected_at -> Nullable<Timestamp>,
+        rejected_by -> Nullable<Text>,
+        appealed_at -> Nullable<Timestamp>,
     }
 }
 

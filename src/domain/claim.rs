@@ -69,6 +69,18 @@ impl ClaimStatus {
         self == ClaimStatus::Deficient
     }
 
+    /// A rejection may be appealed by the claim's owner (within the incident's appeal days,
+    /// and once).
+    pub fn can_appeal(self) -> bool {
+        self == ClaimStatus::Rejected
+    }
+
+    /// The payout account may change until the claim is taken into a batch or paid; a
+    /// withdrawn claim is over.
+    pub fn can_change_account(self) -> bool {
+        !matches!(self, ClaimStatus::InBatch | ClaimStatus::Paid | ClaimStatus::Withdrawn)
+    }
+
     /// Claims a payout batch may take.
     pub fn is_eligible_for_batch(self) -> bool {
         matches!(self, ClaimStatus::Verified | ClaimStatus::Approved | ClaimStatus::PayoutFailed)
@@ -160,6 +172,12 @@ pub mod reason {
     /// Filed, before the one-claim rule, for a claimant who already had a claim for the
     /// service: a person decides before it is paid.
     pub const DUPLICATE_IDENTITY: &str = "duplicate_identity";
+    /// The owner appealed a rejection: someone other than the one who rejected it decides.
+    pub const APPEAL: &str = "appeal";
+    /// A deficiency was not answered by its deadline.
+    pub const CURE_EXPIRED: &str = "cure_expired";
+    /// The owner gave a new payout account after a failed payment: a person checks it.
+    pub const ACCOUNT_CHANGED: &str = "account_changed";
 }
 
 /// How a claim marked as a duplicate of an older one is stored (see migration 000007).
@@ -186,6 +204,19 @@ impl std::fmt::Display for OwnerKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_rejection_is_appealed_and_the_account_is_kept_once_the_batch_has_it() {
+        assert_eq!(
+            ClaimStatus::ALL.into_iter().filter(|s| s.can_appeal()).collect::<Vec<_>>(),
+            [ClaimStatus::Rejected]
+        );
+        assert!(ClaimStatus::PayoutFailed.can_change_account());
+        assert!(ClaimStatus::Rejected.can_change_account());
+        assert!(!ClaimStatus::InBatch.can_change_account());
+        assert!(!ClaimStatus::Paid.can_change_account());
+        assert!(!ClaimStatus::Withdrawn.can_change_account());
+    }
 
     #[test]
     fn withdrawal_stops_at_the_batch() {

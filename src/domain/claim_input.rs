@@ -268,21 +268,40 @@ fn parse_claimant(input: &ClaimantInput, errors: &mut Errors) -> Claimant {
     Claimant { kind: input.kind, name, brn, email, phone }
 }
 
+impl PayoutAccount {
+    /// A replacement account sent on its own (`POST /claims/{id}/payout-account`): the same
+    /// rules as at filing, with the fields named without the `payout_account.` prefix.
+    pub fn parse(input: &PayoutAccountInput) -> Result<PayoutAccount, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let account = parse_account_fields(input, "", &mut errors);
+        if errors.is_empty() {
+            Ok(account)
+        } else {
+            Err(errors.into_vec())
+        }
+    }
+}
+
 fn parse_account(input: &PayoutAccountInput, errors: &mut Errors) -> PayoutAccount {
+    parse_account_fields(input, "payout_account.", errors)
+}
+
+fn parse_account_fields(input: &PayoutAccountInput, prefix: &str, errors: &mut Errors) -> PayoutAccount {
+    let field = |name: &str| format!("{prefix}{name}");
     let bank_code = input.bank_code.trim().to_owned();
     if bank_code.len() != 3 || !bank_code.bytes().all(|b| b.is_ascii_digit()) {
-        errors.add("payout_account.bank_code", "invalid_bank_code", "must be a three-digit bank code");
+        errors.add(&field("bank_code"), "invalid_bank_code", "must be a three-digit bank code");
     }
     let raw = input.account_number.trim();
     let account_number: String = raw.chars().filter(|c| *c != '-').collect();
     if !account_number.bytes().all(|b| b.is_ascii_digit()) || !(6..=20).contains(&account_number.len()) {
         errors.add(
-            "payout_account.account_number",
+            &field("account_number"),
             "invalid_account_number",
             "must be 6 to 20 digits (dashes allowed)",
         );
     }
-    let holder = clean_text("payout_account.holder", &input.holder, errors);
+    let holder = clean_text(&field("holder"), &input.holder, errors);
     PayoutAccount { bank_code, account_number, holder }
 }
 

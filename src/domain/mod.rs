@@ -10,6 +10,7 @@ pub mod claimant;
 pub mod csv_cell;
 pub mod id;
 pub mod interval;
+pub mod lang;
 pub mod money;
 pub mod payout;
 pub mod policy;

@@ -187,6 +187,25 @@ impl Money {
     pub fn to_decimal(self) -> Decimal {
         Decimal::new(self.minor, self.currency.minor_units())
     }
+
+    /// The amount for people to read: thousands separated, with the currency's decimals
+    /// (`1,647,856,000`, `1,234.50`); the plain form stays for files and the API.
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain.as_str()), |rest| ("-", rest));
+        let (whole, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(w, f)| (w, Some(f)));
+        let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
 }
 
 impl fmt::Display for Money {
@@ -238,6 +257,20 @@ pub fn string_schema(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn grouped_amounts_separate_thousands_and_keep_the_decimals() {
+        use super::{Currency, Money};
+        let krw = |m| Money::from_minor(m, Currency::KRW).grouped();
+        assert_eq!(krw(0), "0");
+        assert_eq!(krw(999), "999");
+        assert_eq!(krw(1000), "1,000");
+        assert_eq!(krw(1_647_856_000), "1,647,856,000");
+        assert_eq!(krw(-250_000), "-250,000");
+        let usd = |m| Money::from_minor(m, Currency::parse("USD").unwrap()).grouped();
+        assert_eq!(usd(123_450), "1,234.50");
+        assert_eq!(usd(5), "0.05");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -10,15 +10,17 @@ use serde::Deserialize;
 use crate::http::query::IdParam;
 
 pub use crate::domain::amendment::AmendInput;
-pub use crate::domain::claim_input::NewClaimInput;
+pub use crate::domain::claim_input::{NewClaimInput, PayoutAccountInput};
 pub use crate::domain::policy::PolicyInput;
 pub use crate::http::page::{Page, PageQuery};
 pub use crate::http::query::SeqParam;
 pub use crate::usecases::audit::{AuditEventView, AuditQuery};
 pub use crate::usecases::bulk::row::BulkRow;
 pub use crate::usecases::bulk::BulkUploadView;
+pub use crate::usecases::claims::appeal::AppealInput;
 pub use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
 pub use crate::usecases::claims::read::ClaimQuery;
+pub use crate::usecases::claims::timeline::TimelineEntry;
 pub use crate::usecases::claims::ClaimView;
 pub use crate::usecases::incidents::{IncidentView, NewIncidentInput};
 pub use crate::usecases::payouts::create::NewBatchInput;
@@ -28,6 +30,32 @@ pub use crate::usecases::payouts::BatchView;
 pub use crate::usecases::policies::PolicyView;
 pub use crate::usecases::reports::Summary;
 pub use crate::usecases::windows::{NewWindowInput, WindowView};
+
+/// Query of `GET /claims/{id}/timeline`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineQuery {
+    /// The language of the messages; without it, the request's `Accept-Language` (Korean
+    /// when that names neither).
+    pub lang: Option<LangParam>,
+}
+
+/// A language of the service.
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LangParam {
+    Ko,
+    En,
+}
+
+impl From<LangParam> for crate::domain::lang::Lang {
+    fn from(lang: LangParam) -> Self {
+        match lang {
+            LangParam::Ko => crate::domain::lang::Lang::Ko,
+            LangParam::En => crate::domain::lang::Lang::En,
+        }
+    }
+}
 
 /// Query of `GET /payout-batches`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -124,6 +124,7 @@ impl From<Conflict> for ApiError {
             | ConflictKind::OverlappingWindow { existing_id } => (Some(existing_id), None),
             ConflictKind::DuplicateClaim { existing: None }
             | ConflictKind::SameApprover { .. }
+            | ConflictKind::SameReviewer
             | ConflictKind::WrongStatus { .. }
             | ConflictKind::Stale
             | ConflictKind::DeadlinePassed

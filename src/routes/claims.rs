@@ -3,16 +3,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::domain::lang::Lang;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
-use crate::http::dto::{AmendInput, ClaimQuery, DocumentsInput, NewClaimInput, ReviewInput};
+use crate::http::dto::{
+    AmendInput, AppealInput, ClaimQuery, DocumentsInput, NewClaimInput, PayoutAccountInput, ReviewInput,
+    TimelineQuery,
+};
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
 use crate::http::ApiError;
-use crate::usecases::claims::amend;
 use crate::usecases::claims::file::Filer;
 use crate::usecases::claims::filing::{self, Filing};
 use crate::usecases::claims::lifecycle;
 use crate::usecases::claims::read;
+use crate::usecases::claims::{account, amend, appeal, timeline};
 use crate::usecases::idempotency::{self, IdempotencyKey};
 use crate::usecases::parse_id;
 
@@ -131,5 +135,47 @@ pub async fn documents(
     let id = parse_id(&path)?;
     let claim =
         state.write(move |conn, context| lifecycle::documents(conn, context, &actor, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+/// `GET /claims/{id}/timeline`, in `?lang=` or else the `Accept-Language` language.
+pub async fn timeline(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Authenticated(actor): Authenticated,
+    path: web::Path<String>,
+    ValidQuery(query): ValidQuery<TimelineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let lang = query.lang.map(Lang::from).unwrap_or_else(|| {
+        let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE);
+        Lang::from_accept_language(header.and_then(|v| v.to_str().ok()).unwrap_or(""))
+    });
+    let entries = state.read(move |conn| timeline::timeline(conn, &actor, &id, lang)).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept-Language")).json(entries))
+}
+
+pub async fn appeal(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<AppealInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let claim = state.write(move |conn, context| appeal::appeal(conn, context, &actor, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(claim))
+}
+
+pub async fn payout_account(
+    state: web::Data<AppState>,
+    Authenticated(actor): Authenticated,
+    path: web::Path<String>,
+    ValidJson(input): ValidJson<PayoutAccountInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let thresholds = state.config.screening;
+    let claim = state
+        .write(move |conn, context| account::change_account(conn, context, &actor, thresholds, &id, input))
+        .await?;
     Ok(HttpResponse::Ok().json(claim))
 }

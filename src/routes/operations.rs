@@ -241,6 +241,41 @@ pub const OPERATIONS: &[Operation] = &[
         )
     },
     Operation {
+        query: Some(schema::<TimelineQuery>),
+        response: Some(schema::<Vec<TimelineEntry>>),
+        ..op(
+            "get",
+            "/api/v1/claims/{id}/timeline",
+            "getClaimTimeline",
+            "What happened to the claim, oldest first, in words for its claimant (Korean by default; `lang` or Accept-Language)",
+            Access::RolesOrStatusToken(ANY),
+        )
+    },
+    Operation {
+        request: Some(schema::<AppealInput>),
+        response: Some(schema::<ClaimView>),
+        errors: &[("409", "Not rejected, appealed once already, or the appeal days have passed")],
+        ..op(
+            "post",
+            "/api/v1/claims/{id}/appeal",
+            "appealClaim",
+            "Appeal a rejection, within the incident's appeal days; decided by another finance user",
+            Access::RolesOrStatusToken(CLAIMANTS),
+        )
+    },
+    Operation {
+        request: Some(schema::<PayoutAccountInput>),
+        response: Some(schema::<ClaimView>),
+        errors: &[("409", "The claim is in a batch, paid or withdrawn")],
+        ..op(
+            "post",
+            "/api/v1/claims/{id}/payout-account",
+            "changePayoutAccount",
+            "Replace the payout account; after a failed payment the claim goes to a person again",
+            Access::RolesOrStatusToken(CLAIMANTS),
+        )
+    },
+    Operation {
         request: Some(schema::<NewBatchInput>),
         status: 201,
         response: Some(schema::<BatchView>),

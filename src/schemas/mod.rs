@@ -18,8 +18,8 @@ pub use self::openapi::openapi;
 pub use self::text::{CsvText, PrometheusText, Status};
 pub use crate::http::auth::Access;
 use crate::http::dto::{
-    AmendInput, DocumentsInput, NewBatchInput, NewClaimInput, NewIncidentInput, NewWindowInput, PolicyInput,
-    ReviewInput,
+    AmendInput, AppealInput, DocumentsInput, NewBatchInput, NewClaimInput, NewIncidentInput, NewWindowInput,
+    PayoutAccountInput, PolicyInput, ReviewInput,
 };
 pub use crate::routes::operations::Operation;
 use crate::usecases::bulk::row::BulkRow;
@@ -53,6 +53,8 @@ pub fn request_schemas() -> Vec<(&'static str, RootSchema)> {
         ("claim-review.request", root(|g| g.into_root_schema_for::<ReviewInput>())),
         ("claim-amend.request", root(|g| g.into_root_schema_for::<AmendInput>())),
         ("claim-documents.request", root(|g| g.into_root_schema_for::<DocumentsInput>())),
+        ("claim-appeal.request", root(|g| g.into_root_schema_for::<AppealInput>())),
+        ("claim-payout-account.request", root(|g| g.into_root_schema_for::<PayoutAccountInput>())),
         ("payout-batch.request", root(|g| g.into_root_schema_for::<NewBatchInput>())),
         ("bulk-row", root(|g| g.into_root_schema_for::<BulkRow>())),
     ]

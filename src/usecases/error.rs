@@ -49,6 +49,8 @@ pub enum ConflictKind {
     OverlappingWindow { existing_id: String },
     /// Four eyes: the creator of a batch may not approve it.
     SameApprover { incident_id: String },
+    /// Four eyes: an appeal is decided by someone other than the one who rejected the claim.
+    SameReviewer,
     /// The record is not in a status that allows the change. For a payout batch, its incident
     /// (pages link back to it).
     WrongStatus { incident_id: Option<String> },

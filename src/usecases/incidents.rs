@@ -34,7 +34,14 @@ pub struct NewIncidentInput {
     /// Currency of `review_threshold` and of the incident's claims (default `KRW`).
     #[serde(default)]
     pub currency: Option<Currency>,
+    /// Days after a rejection in which the claimant may appeal (default 30).
+    #[serde(default)]
+    #[validate(range(min = 1, max = 365))]
+    pub appeal_days: Option<i32>,
 }
+
+/// Days to appeal a rejection when the incident does not say.
+pub const DEFAULT_APPEAL_DAYS: i32 = 30;
 
 /// An incident as the API shows it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -48,6 +55,8 @@ pub struct IncidentView {
     pub claims_open_at: String,
     pub claims_close_at: String,
     pub review_threshold: Option<String>,
+    /// Days after a rejection in which the claimant may appeal.
+    pub appeal_days: i32,
     /// Whether claims may be filed right now.
     pub claims_open: bool,
     /// Services with recorded outage windows.
@@ -93,6 +102,7 @@ impl Incident {
             claims_open_at: at(row.claims_open_at),
             claims_close_at: at(row.claims_close_at),
             review_threshold: self.review_threshold().map(|m| m.to_string()),
+            appeal_days: row.appeal_days,
             claims_open: self.claims_open_at(now),
             services,
             created_by: staff.then(|| row.created_by.clone()),
@@ -147,6 +157,7 @@ pub fn create(
         review_threshold_minor: threshold.map(Money::minor),
         created_by: actor.audit_name(),
         created_at: now.to_db(),
+        appeal_days: input.appeal_days.unwrap_or(DEFAULT_APPEAL_DAYS),
     };
     incidents::insert(conn, &row)?;
     let view = Incident::from_row(IncidentRow::from(row))?.view(Vec::new(), now, true);

@@ -1,46 +1,7 @@
 //! The two languages of the pages and the text of their HTML (what the scripts say lives in
 //! [`super::messages`]). Korean first: it is the default and the language most claimants use.
 
-/// A language the pages are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ko,
-    En,
-}
-
-impl Lang {
-    /// `?lang=en` picks English; anything else, or nothing, Korean.
-    pub fn from_query(query: &str) -> Lang {
-        let english = form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "lang" && v == "en");
-        if english {
-            Lang::En
-        } else {
-            Lang::Ko
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ko => "ko",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Ko => Lang::En,
-            Lang::En => Lang::Ko,
-        }
-    }
-
-    /// Picks this language's text of an entry.
-    pub fn pick<'a>(self, (_, ko, en): &(&str, &'a str, &'a str)) -> &'a str {
-        match self {
-            Lang::Ko => ko,
-            Lang::En => en,
-        }
-    }
-}
+pub use crate::domain::lang::Lang;
 
 /// `(key, Korean, English)` for every `{{key}}` of the HTML templates.
 pub const PAGE: &[(&str, &str, &str)] = &[
@@ -142,6 +103,28 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("status.result", "조회 결과", "Your claim"),
     ("status.claimed", "신청 금액", "Amount claimed"),
     ("status.paid", "지급 금액", "Amount paid"),
+    ("status.next", "다음 단계", "What happens next"),
+    ("status.timeline", "처리 기록", "What has happened"),
+    ("status.print", "접수 내용 인쇄", "Print what you filed"),
+    ("status.actions", "신청 관리", "Manage your claim"),
+    ("status.appeal_title", "이의 신청", "Appeal this decision"),
+    ("status.appeal_reason", "결정이 잘못되었다고 생각하는 이유", "Why you think the decision is wrong"),
+    ("status.appeal_send", "이의 신청하기", "Send the appeal"),
+    ("status.account_title", "지급 계좌 변경", "Change the payout account"),
+    (
+        "status.account_hint",
+        "보상금을 받을 본인 명의의 계좌를 입력하세요. 담당자가 확인한 뒤 지급합니다.",
+        "Give an account in your own name. After a failed payment, a person checks it before paying again.",
+    ),
+    ("status.account_send", "계좌 변경하기", "Change the account"),
+    ("status.withdraw_title", "신청 철회", "Withdraw the claim"),
+    (
+        "status.withdraw_hint",
+        "철회하면 이 신청으로는 보상을 받을 수 없습니다. 지급 준비가 시작되기 전까지만 철회할 수 있습니다.",
+        "A withdrawn claim is not paid. You can withdraw until the payment is being prepared.",
+    ),
+    ("status.withdraw_confirm", "이 신청을 철회합니다", "I withdraw this claim"),
+    ("status.withdraw_send", "철회하기", "Withdraw"),
 ];
 
 /// Banks of the payout-account select: `(code, Korean, English)`, codes of the Korea Financial

@@ -91,19 +91,7 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ("status.paid", "지급 완료", "Paid"),
     ("status.payout_failed", "지급 실패", "Payment failed"),
     ("status.closed_no_payout", "지급 없이 종결", "Closed without payment"),
-    (
-        "reason.no_recorded_outage",
-        "신청한 기간에 해당 서비스의 장애 기록이 없습니다.",
-        "No outage of this service was recorded in the period you claimed.",
-    ),
-    (
-        "reason.above_review_threshold",
-        "신청 금액이 심사 기준을 넘어 담당자가 검토합니다.",
-        "The amount is above the review threshold, so a person will review it.",
-    ),
     ("reason.missing_evidence", "다음 증빙이 필요합니다: {fields}", "We need this evidence: {fields}"),
-    ("reason.withdrawn_by_claimant", "신청인이 철회했습니다.", "You withdrew the claim."),
-    ("reason.documents_received", "보완 서류를 받았습니다.", "We received your documents."),
     ("evidence.baseline_revenue", "평소 주간 매출", "revenue in a normal week"),
     ("evidence.outage_revenue", "장애 주간 매출", "revenue in the outage week"),
     ("evidence.monthly_fee", "월 이용료", "monthly fee"),
@@ -114,6 +102,27 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ("service.maps", "지도", "Maps"),
     ("service.email", "메일", "Mail"),
     ("lookup_loading", "조회 중…", "Checking…"),
+    ("next.verified", "확인이 끝났습니다. 다음 지급 때 보상금이 계산되어 지급됩니다. 따로 하실 일은 없습니다.", "Your claim is checked. The compensation is calculated and paid at the next payment run; there is nothing you need to do."),
+    ("next.needs_review", "담당자가 검토하고 있습니다. 결정되면 알려 드립니다.", "A person is reviewing your claim. We will tell you when it is decided."),
+    ("next.deficient", "아래 처리 기록에 적힌 자료를 기한까지 보내 주세요.", "Please send what the record below asks for, by its deadline."),
+    ("next.approved", "지급이 승인되었습니다. 다음 지급 때 보상금이 지급됩니다.", "Your claim is approved. It is paid at the next payment run."),
+    ("next.rejected", "보상 대상이 아닌 것으로 결정되었습니다. 동의하지 않으시면 기한 안에 이의 신청을 하실 수 있습니다.", "Your claim was not accepted. If you disagree, you can appeal before the deadline."),
+    ("next.rejected_final", "이 결정은 확정되었습니다.", "This decision is final."),
+    ("next.withdrawn", "신청을 철회하셨습니다.", "You withdrew this claim."),
+    ("next.in_batch", "지급을 준비하고 있습니다. 곧 입금됩니다.", "Your payment is being prepared and will arrive soon."),
+    ("next.paid", "보상금을 지급했습니다.", "Your compensation has been paid."),
+    ("next.payout_failed", "은행에서 지급이 처리되지 않았습니다. 아래에서 계좌를 확인하고 새 계좌를 알려 주세요.", "The bank could not make the payment. Please give a correct account below."),
+    ("next.closed_no_payout", "보상 정책에 따라 지급할 금액이 없어 종결되었습니다.", "By the compensation policy there is nothing to pay, so the claim is closed."),
+    ("appeal_until", "{date}까지 이의 신청을 하실 수 있습니다.", "You can appeal until {date}."),
+    ("appeal_sent", "이의 신청을 접수했습니다. 다른 담당자가 다시 검토합니다.", "Your appeal was received. Another person reviews your claim again."),
+    ("account_sent", "새 계좌를 받았습니다.", "We have your new account."),
+    ("withdraw_sent", "신청을 철회했습니다.", "Your claim is withdrawn."),
+    ("action_conflict", "지금은 이 요청을 처리할 수 없습니다. 페이지를 새로 고쳐 최신 상태를 확인해 주세요.", "This cannot be done now. Please reload to see the latest state of your claim."),
+    ("err.confirm.required", "철회하려면 확인란을 선택하세요.", "Tick the box to confirm."),
+    ("err.reason.required", "이유를 적어 주세요.", "Please write your reason."),
+    ("err.holder.required", "예금주를 입력하세요.", "Enter the account holder."),
+    ("err.bank_code.required", "은행을 선택하세요.", "Choose a bank."),
+    ("err.account_number.required", "계좌번호를 입력하세요.", "Enter the account number."),
     ("lookup_missing", "접수번호와 상태 확인 코드를 모두 입력하세요.", "Enter both your reference and your status code."),
     (
         "lookup_not_found",
@@ -137,6 +146,10 @@ pub fn json(lang: Lang) -> String {
     let map: serde_json::Map<String, serde_json::Value> =
         SCRIPT.iter().map(|entry| (entry.0.to_owned(), lang.pick(entry).into())).collect();
     let mut object = serde_json::Value::Object(map);
+    // Reasons are worded once, where the timeline words them.
+    for code in crate::usecases::claims::words::EXPLAINED_REASONS {
+        object[format!("reason.{code}")] = crate::usecases::claims::words::reason_text(code, lang).into();
+    }
     object["lang"] = lang.code().into();
     // `<` escaped so no text can close the data block early.
     object.to_string().replace('<', "\\u003c")

@@ -236,6 +236,61 @@ async fn the_status_page_shows_a_claim_filed_through_the_form() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
+async fn the_status_page_tells_what_happened_and_takes_an_appeal() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let mut filing = crate::helpers::claim_body(&incident);
+    filing["claimed_amount"] = serde_json::json!("6000000");
+    let filed = body(app.post("/api/v1/claims", None, &filing).await).await;
+    let (id, reference, token) = (
+        filed["id"].as_str().unwrap(),
+        filed["reference"].as_str().unwrap(),
+        filed["status_token"].as_str().unwrap(),
+    );
+    let rejection =
+        serde_json::json!({"decision": "reject", "reason": "no records", "message": "매출 자료가 없습니다."});
+    let finance = app.token(outage_claims::domain::role::Role::Finance, "fin-a");
+    assert_eq!(
+        app.post(&format!("/api/v1/claims/{id}/review"), Some(&finance), &rejection).await.status(),
+        200
+    );
+    let browser = Browser::start(Locale::Korean).await;
+
+    browser.goto(&format!("{}/status?reference={reference}#token={token}", app.address)).await;
+    assert_eq!(browser.wait_text("status-value").await, "반려");
+    browser.wait_js("document.querySelectorAll('#timeline li').length === 3").await;
+    let record = browser.wait_text("timeline").await;
+    assert!(record.contains("접수되었습니다") && record.contains("매출 자료가 없습니다."), "{record}");
+    assert!(!record.contains("above_review_threshold"), "codes stay out of sight: {record}");
+    assert!(browser.wait_text("appeal-hint").await.contains("이의 신청"));
+    assert!(
+        !browser.find("#withdraw-form").await.is_displayed().await.unwrap(),
+        "a rejected claim is not withdrawn"
+    );
+    browser.screenshot("status-rejected-ko").await;
+
+    browser.click("#appeal-form button[type=submit]").await;
+    assert_eq!(browser.wait_text("error-reason").await, "이유를 적어 주세요.");
+    browser.type_into("reason", "3월 매출 장부를 보내겠습니다.").await;
+    browser.click("#appeal-form button[type=submit]").await;
+    browser
+        .wait_js("document.getElementById('status-value').getAttribute('data-status') === 'needs_review'")
+        .await;
+    browser.wait_js("document.querySelector('#timeline li[data-kind=appealed]')").await;
+    assert!(browser.wait_text("action-message").await.contains("이의 신청을 접수했습니다"));
+    assert!(!browser.find("#appeal-form").await.is_displayed().await.unwrap(), "one appeal");
+    let stored = body(app.get(&format!("/api/v1/claims/{id}"), Some(&app.finance())).await).await;
+    assert_eq!(stored["status_reason"], "appeal");
+
+    browser.goto(&format!("{}/status?lang=en&reference={reference}#token={token}", app.address)).await;
+    browser.wait_js("document.querySelector('#timeline li[data-kind=appealed]')").await;
+    assert!(browser.wait_text("timeline").await.contains("Your appeal was received"));
+    browser.screenshot("status-appealed-en").await;
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn pages_and_assets_are_served_offline_with_strict_security_headers() {
     let app = spawn_app().await;
 

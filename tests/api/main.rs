@@ -11,6 +11,7 @@ mod browser;
 mod browser_support;
 mod bulk;
 mod claim_lifecycle;
+mod claimant_journey;
 mod claims;
 mod finance_page;
 mod health;

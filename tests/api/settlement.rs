@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use crate::helpers::{body, claim_body, field_codes, incident_with_windows, problem, spawn_app, TestApp};
 
 /// An approved batch over three claims (one named like a formula), and the claim ids.
-async fn approved_batch(app: &TestApp) -> (String, Vec<String>) {
+pub(crate) async fn approved_batch(app: &TestApp) -> (String, Vec<String>) {
     let incident = incident_with_windows(app).await;
     let policy = json!({"currency": "KRW", "rules": [{"claimant_kind": "*", "service": "*", "method": "flat", "params": {"amount": "30000"}}]});
     let policy =
@@ -40,7 +40,7 @@ async fn approved_batch(app: &TestApp) -> (String, Vec<String>) {
     (id, ids)
 }
 
-async fn settle(app: &TestApp, batch: &str, csv: &str) -> reqwest::Response {
+pub(crate) async fn settle(app: &TestApp, batch: &str, csv: &str) -> reqwest::Response {
     app.client
         .post(format!("{}/api/v1/payout-batches/{batch}/settlements", app.address))
         .bearer_auth(app.finance())

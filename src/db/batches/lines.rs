@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{claims, payout_lines};
+use crate::db::schema::{claims, payout_batches, payout_lines};
 use crate::db::DbConnection;
-use crate::domain::batch::LineStatus;
+use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::ClaimStatus;
+use crate::domain::money::Currency;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = payout_lines)]
@@ -173,4 +174,36 @@ pub fn pending_count(conn: &mut DbConnection, batch_id: &str) -> QueryResult<i64
         .filter(payout_lines::status.eq(LineStatus::Pending))
         .count()
         .get_result(conn)
+}
+
+/// What a claim's timeline shows of one of its lines: the batch it was in and the bank's answer.
+#[derive(Debug, Clone, Queryable)]
+pub struct ClaimLineHistory {
+    pub status: LineStatus,
+    pub payout_minor: i64,
+    pub failure_reason: Option<String>,
+    pub settled_at: Option<NaiveDateTime>,
+    pub batch_status: BatchStatus,
+    pub currency: Currency,
+    pub batch_created_at: NaiveDateTime,
+    pub batch_approved_at: Option<NaiveDateTime>,
+}
+
+/// Every line a claim had, oldest batch first.
+pub fn history_of_claim(conn: &mut DbConnection, claim_id: &str) -> QueryResult<Vec<ClaimLineHistory>> {
+    payout_lines::table
+        .inner_join(payout_batches::table)
+        .filter(payout_lines::claim_id.eq(claim_id))
+        .order((payout_batches::created_at.asc(), payout_lines::batch_id.asc()))
+        .select((
+            payout_lines::status,
+            payout_lines::payout_minor,
+            payout_lines::failure_reason,
+            payout_lines::settled_at,
+            payout_batches::status,
+            payout_batches::currency,
+            payout_batches::created_at,
+            payout_batches::approved_at,
+        ))
+        .load(conn)
 }

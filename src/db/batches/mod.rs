@@ -15,7 +15,8 @@ pub use claims::{
     close_unpaid_claims, eligible_claims, paid_amounts, release_claims, take_claims, EligibleClaim,
 };
 pub use lines::{
-    export_page, insert_lines, line_for_claim, lines, pending_count, settle_line, ExportRow, LineRow, NewLine,
+    export_page, history_of_claim, insert_lines, line_for_claim, lines, pending_count, settle_line,
+    ClaimLineHistory, ExportRow, LineRow, NewLine,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -50,6 +50,13 @@ pub struct ClaimRow {
     pub cure_deadline: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When it was last rejected: an appeal runs from here.
+    pub rejected_at: Option<NaiveDateTime>,
+    /// The finance user who rejected it (`None` when the rules did); an appeal is decided by
+    /// someone else.
+    pub rejected_by: Option<String>,
+    /// When its owner appealed (at most once).
+    pub appealed_at: Option<NaiveDateTime>,
 }
 
 /// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
@@ -90,6 +97,8 @@ pub struct NewClaim {
     pub cure_deadline: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set when the rules rejected it at filing.
+    pub rejected_at: Option<NaiveDateTime>,
 }
 
 impl From<NewClaim> for ClaimRow {
@@ -127,6 +136,7 @@ impl From<NewClaim> for ClaimRow {
             cure_deadline,
             created_at,
             updated_at,
+            rejected_at,
         } = new;
         ClaimRow {
             id,
@@ -161,6 +171,9 @@ impl From<NewClaim> for ClaimRow {
             cure_deadline,
             created_at,
             updated_at,
+            rejected_at,
+            rejected_by: None,
+            appealed_at: None,
         }
     }
 }

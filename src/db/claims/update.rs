@@ -18,12 +18,26 @@ pub enum ClaimUpdate<'a> {
     /// The claimant withdrew it: any deadline to cure a deficiency lapses with it.
     Withdrawn { at: NaiveDateTime },
     /// Finance decided on it: `approved_minor` only with an approval that assessed an amount,
-    /// `cure_deadline` only with a request for information.
+    /// `cure_deadline` only with a request for information. A rejection records who made it
+    /// and when (an appeal runs from then and goes to someone else).
     Reviewed {
         status: ClaimStatus,
         reason: &'a str,
         approved_minor: Option<i64>,
         cure_deadline: Option<NaiveDateTime>,
+        reviewer: &'a str,
+        at: NaiveDateTime,
+    },
+    /// Its owner appealed the rejection: back to a person, once.
+    Appealed { at: NaiveDateTime },
+    /// Its owner gave a new payout account; `status` and `reason` are where that leaves it
+    /// (unchanged, or back to a person after a failed payment or a signal).
+    AccountChanged {
+        status: ClaimStatus,
+        reason: Option<&'a str>,
+        bank_code: &'a str,
+        account_number: &'a str,
+        holder: &'a str,
         at: NaiveDateTime,
     },
     /// The claimant answered a deficiency: the evidence as it now stands, and where that
@@ -56,7 +70,9 @@ impl ClaimUpdate<'_> {
     pub fn status(&self) -> ClaimStatus {
         match *self {
             ClaimUpdate::Withdrawn { .. } => ClaimStatus::Withdrawn,
-            ClaimUpdate::Reviewed { status, .. }
+            ClaimUpdate::Appealed { .. } => ClaimStatus::NeedsReview,
+            ClaimUpdate::AccountChanged { status, .. }
+            | ClaimUpdate::Reviewed { status, .. }
             | ClaimUpdate::DocumentsReceived { status, .. }
             | ClaimUpdate::HeldAtBatch { status, .. } => status,
         }
@@ -83,13 +99,41 @@ pub fn update(
                 updated_at.eq(at),
             ))
             .execute(conn)?,
-        ClaimUpdate::Reviewed { reason, approved_minor: approved, cure_deadline: deadline, at, .. } => {
+        ClaimUpdate::Reviewed {
+            status: decided,
+            reason,
+            approved_minor: approved,
+            cure_deadline: deadline,
+            reviewer,
+            at,
+        } => {
+            let rejected = decided == ClaimStatus::Rejected;
+            let changes = (
+                to,
+                status_reason.eq(reason),
+                approved_minor.eq(approved),
+                cure_deadline.eq(deadline),
+                updated_at.eq(at),
+            );
+            if rejected {
+                diesel::update(target)
+                    .set((changes, claims::rejected_at.eq(at), claims::rejected_by.eq(reviewer)))
+                    .execute(conn)?
+            } else {
+                diesel::update(target).set(changes).execute(conn)?
+            }
+        }
+        ClaimUpdate::Appealed { at } => diesel::update(target)
+            .set((to, status_reason.eq(reason::APPEAL), claims::appealed_at.eq(at), updated_at.eq(at)))
+            .execute(conn)?,
+        ClaimUpdate::AccountChanged { reason, bank_code, account_number, holder, at, .. } => {
             diesel::update(target)
                 .set((
                     to,
                     status_reason.eq(reason),
-                    approved_minor.eq(approved),
-                    cure_deadline.eq(deadline),
+                    claims::bank_code.eq(bank_code),
+                    claims::account_number.eq(account_number),
+                    claims::account_holder.eq(holder),
                     updated_at.eq(at),
                 ))
                 .execute(conn)?

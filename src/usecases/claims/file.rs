@@ -292,6 +292,7 @@ pub(super) fn new_row(
         cure_deadline,
         created_at: now.to_db(),
         updated_at: now.to_db(),
+        rejected_at: (status == ClaimStatus::Rejected).then(|| now.to_db()),
     }
 }
 

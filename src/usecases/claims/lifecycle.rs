@@ -37,6 +37,15 @@ pub struct ReviewInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(range(min = 1, max = 90))]
     pub cure_days: Option<u32>,
+    /// What the claimant is told, in their timeline; without it they read a standard text for
+    /// the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 2000))]
+    pub message: Option<String>,
+    /// An internal note for staff, kept in the audit trail and never shown to the claimant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 2000))]
+    pub note: Option<String>,
 }
 
 /// The body of `POST /claims/{id}/documents`: the claimant's answer to a deficiency.
@@ -61,7 +70,7 @@ fn illegal(row: &ClaimRow, what: &str) -> Error {
 }
 
 /// Moves the claim from its current status, appends the event, and answers the new view.
-fn transition(
+pub(super) fn transition(
     conn: &mut DbConnection,
     context: &mut WriteContext,
     actor: &Actor,
@@ -135,6 +144,11 @@ pub fn review(
     if approved.is_some_and(|a| a.minor() > row.claimed_minor) {
         errors.add("approved_amount", "above_claimed", "must not exceed the claimed amount");
     }
+    for (field, text) in [("message", &input.message), ("note", &input.note)] {
+        if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            errors.add(field, "required", "must not be blank when given");
+        }
+    }
     if input.cure_days.is_some() && input.decision != Decision::RequestInfo {
         errors.add("cure_days", "not_allowed", "goes only with the request_info decision");
     }
@@ -144,16 +158,24 @@ pub fn review(
     if !status_of(&row)?.can_review() {
         return Err(illegal(&row, "reviewed"));
     }
+    if is_appeal_of(&row, actor) {
+        return Err(Error::conflict(
+            crate::usecases::error::ConflictKind::SameReviewer,
+            "this appeal must be decided by a finance user other than the one who rejected the claim",
+        ));
+    }
     let now = Timestamp::now();
     let cure_days = i64::from(input.cure_days.unwrap_or(super::file::DEFAULT_CURE_DAYS as u32));
     let reason = input.reason.trim();
     let approved_minor = approved.map(Money::minor);
+    let reviewer = actor.audit_name();
     let change = ClaimUpdate::Reviewed {
         status: input.decision.outcome(),
         reason,
         approved_minor,
         cure_deadline: (input.decision == Decision::RequestInfo)
             .then(|| Timestamp::from_utc(now.as_utc() + Duration::days(cure_days)).to_db()),
+        reviewer: &reviewer,
         at: now.to_db(),
     };
     let details = json!({
@@ -161,8 +183,17 @@ pub fn review(
         "reason": reason,
         "approved_minor": approved_minor,
         "cure_days": (input.decision == Decision::RequestInfo).then_some(cure_days),
+        "message": input.message.as_deref().map(str::trim),
+        "note": input.note.as_deref().map(str::trim),
     });
     transition(conn, context, actor, &row, change, "claim.reviewed", details)
+}
+
+/// Whether the claim waits on an appeal against a rejection `actor` made (four eyes).
+fn is_appeal_of(row: &ClaimRow, actor: &Actor) -> bool {
+    row.status == ClaimStatus::NeedsReview
+        && row.status_reason.as_deref() == Some(reason::APPEAL)
+        && row.rejected_by.as_deref().is_some_and(|by| actor.is_named(by))
 }
 
 pub fn documents(

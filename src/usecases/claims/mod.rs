@@ -1,13 +1,17 @@
 //! Claims: filing (one intake path for the web form, the API and bulk uploads), reading with
 //! per-caller visibility, and the life cycle of docs/contract.md §4.
 
+pub mod account;
 pub mod amend;
+pub mod appeal;
 pub mod file;
 pub mod file_set;
 pub mod filing;
 pub mod lifecycle;
 pub mod read;
 pub mod screen;
+pub mod timeline;
+pub mod words;
 
 use serde::Serialize;
 

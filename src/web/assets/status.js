@@ -12,6 +12,7 @@
 
   function say(text, isError) {
     details.hidden = true;
+    document.getElementById('status-actions').hidden = true;
     message.textContent = text;
     message.classList.toggle('is-error', !!isError);
     message.hidden = !text;
@@ -36,9 +37,155 @@
     var isPaid = paid !== undefined && paid !== null;
     document.getElementById('status-paid').textContent = isPaid ? oc.formatAmount(paid, claim.currency) : '';
     showRows('.paid-row', isPaid);
+    var next = document.getElementById('status-next');
+    document.getElementById('status-next-text').textContent = t('next.' + claim.status);
+    next.hidden = false;
     details.hidden = false;
     document.getElementById('status-result-title').focus();
+    current.claim = claim;
+    loadTimeline();
   }
+
+  // The claim shown, with the token that reads it: the actions below act on it.
+  var current = { claim: null, token: null };
+
+  function api(method, path, body) {
+    var init = { method: method, headers: { Accept: 'application/json', Authorization: 'Bearer ' + current.token } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { status: response.status, body: json };
+      });
+    });
+  }
+
+  function claimPath(action) {
+    return '/api/v1/claims/' + encodeURIComponent(current.claim.id) + (action ? '/' + action : '');
+  }
+
+  function loadTimeline() {
+    api('GET', claimPath('timeline') + '?lang=' + oc.lang)
+      .then(function (answer) {
+        if (answer.status !== 200 || !Array.isArray(answer.body)) return;
+        renderTimeline(answer.body);
+        // The record says why in words (and what the reviewer wrote to the claimant); the raw
+        // reason is only a fallback for when it cannot be read.
+        if (answer.body.length) showRows('.reason-row', false);
+        showActions(current.claim, answer.body);
+      })
+      .catch(function () { /* the status above stays; the record is extra */ });
+  }
+
+  function renderTimeline(entries) {
+    var list = document.getElementById('timeline');
+    list.textContent = '';
+    entries.forEach(function (entry) {
+      var item = document.createElement('li');
+      item.setAttribute('data-kind', entry.kind);
+      var time = document.createElement('time');
+      time.dateTime = entry.at;
+      time.textContent = oc.formatDate(entry.at);
+      var text = document.createElement('p');
+      text.textContent = entry.message;
+      item.appendChild(time);
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
+  // What the owner may do now, following the same rules as the server (which decides).
+  function showActions(claim, entries) {
+    var actions = document.getElementById('status-actions');
+    var appeal = document.getElementById('appeal-form');
+    var account = document.getElementById('account-form');
+    var withdraw = document.getElementById('withdraw-form');
+    var last = entries.length ? entries[entries.length - 1] : null;
+    var open = claim.status === 'rejected' && last && last.kind === 'rejected' && last.deadline &&
+      new Date(last.deadline).getTime() > Date.now() && !entries.some(function (e) { return e.kind === 'appealed'; });
+    if (claim.status === 'rejected') {
+      document.getElementById('status-next-text').textContent = open ? t('next.rejected') : t('next.rejected_final');
+    }
+    appeal.hidden = !open;
+    if (open) document.getElementById('appeal-hint').textContent = t('appeal_until', { date: oc.formatDate(last.deadline) });
+    account.hidden = ['in_batch', 'paid', 'withdrawn', 'closed_no_payout', 'rejected'].indexOf(claim.status) >= 0;
+    withdraw.hidden = ['verified', 'needs_review', 'deficient', 'approved'].indexOf(claim.status) < 0;
+    actions.hidden = appeal.hidden && account.hidden && withdraw.hidden;
+  }
+
+  function actionSaid(text, isError) {
+    var slot = document.getElementById('action-message');
+    slot.textContent = text;
+    slot.classList.toggle('is-error', !!isError);
+    slot.hidden = !text;
+  }
+
+  // Sends one action; field errors go beside their fields, a conflict says to reload.
+  function act(form, action, body, done) {
+    if (form.getAttribute('aria-busy') === 'true') return;
+    form.setAttribute('aria-busy', 'true');
+    actionSaid('');
+    api('POST', claimPath(action), body)
+      .then(function (answer) {
+        if (answer.status === 200) {
+          oc.clearErrors(form);
+          form.reset();
+          actionSaid(t(done));
+          show(answer.body);
+        } else if (answer.status === 422 && Array.isArray(answer.body.errors)) {
+          oc.showErrors(form, answer.body.errors.map(function (e) {
+            return { field: e.field, message: oc.errorText(e.field, e.code, e.message) };
+          }));
+        } else if (answer.status === 409) {
+          actionSaid(t('action_conflict'), true);
+        } else if (answer.status === 401 || answer.status === 403 || answer.status === 404) {
+          actionSaid(t('lookup_bad_token'), true);
+        } else {
+          actionSaid(t('server'), true);
+        }
+      })
+      .catch(function () { actionSaid(t('network'), true); })
+      .then(function () { form.removeAttribute('aria-busy'); });
+  }
+
+  // Required fields are checked here first, for quicker feedback; the server checks again.
+  function missing(form, names) {
+    var errors = names.filter(function (name) {
+      var input = form.elements[name];
+      return input.type === 'checkbox' ? !input.checked : !input.value.trim();
+    }).map(function (name) { return { field: name, message: oc.errorText(name, 'required') }; });
+    if (errors.length) oc.showErrors(form, errors);
+    return errors.length > 0;
+  }
+
+  document.getElementById('appeal-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (missing(form, ['reason'])) return;
+    act(form, 'appeal', { reason: form.elements.reason.value.trim() }, 'appeal_sent');
+  });
+
+  document.getElementById('account-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (missing(form, ['bank_code', 'account_number', 'holder'])) return;
+    act(form, 'payout-account', {
+      bank_code: form.elements.bank_code.value,
+      account_number: form.elements.account_number.value.trim(),
+      holder: form.elements.holder.value.trim()
+    }, 'account_sent');
+  });
+
+  document.getElementById('withdraw-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (missing(form, ['confirm'])) return;
+    act(form, 'withdraw', {}, 'withdraw_sent');
+  });
+
+  document.getElementById('print-receipt').addEventListener('click', function () { window.print(); });
 
   // The claim a status token is scoped to, read from its payload (not verified here: the server
   // does that); null for anything that is not a status token.
@@ -73,6 +220,7 @@
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.status === 200) {
+            current.token = token;
             if (String(body.reference).toUpperCase() === reference.toUpperCase()) show(body); else say(t('lookup_not_found'), true);
           } else if (response.status === 401 || response.status === 403) {
             say(t('lookup_bad_token'), true);
