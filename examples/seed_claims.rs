@@ -91,6 +91,7 @@ fn run() -> anyhow::Result<()> {
                     created_at: now,
                     updated_at: now,
                     rejected_at: None,
+                    locale: outage_claims::domain::lang::Lang::Ko,
                 });
             }
             claims::insert(conn, &rows, &overlaps)?;

@@ -26,6 +26,16 @@
 //!   `SIGNAL_VELOCITY_PER_PARTNER` (a partner's API filings in it, default 500),
 //!   `SIGNAL_OUTLIER_FACTOR` (times the peers' median, default 20) and
 //!   `SIGNAL_OUTLIER_MIN_PEERS` (peers needed to judge, default 30).
+//! - Notices to claimants (docs/contract.md, notices): `SMTP_URL` (`smtp://host:port` in
+//!   plain text, `smtp://host?tls=required` for STARTTLS, `smtps://host` for TLS; user and
+//!   password in the URL), `MAIL_FROM` (default `outage-claims <noreply@localhost>`),
+//!   `NOTIFY_WEBHOOK_URL` (JSON posted for an SMS or messenger gateway), `PUBLIC_BASE_URL` (the
+//!   start of links in notices, default `http://` + `BIND_ADDR`), `NOTIFY_RETRY_SECONDS` (the
+//!   first wait after a failed attempt, doubling to six hours; default 30),
+//!   `NOTIFY_POLL_MILLIS` (how often the sender and the deadline jobs look; default 1000) and
+//!   `CURE_REMINDER_DAYS` (a reminder this many days before a cure deadline; default 3) and
+//!   `DEADLINE_JOBS_SECONDS` (how often reminders are queued and lapsed deficiencies
+//!   rejected; default 60).
 
 use std::path::PathBuf;
 
@@ -55,6 +65,20 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub http_workers: Option<usize>,
     pub screening: Thresholds,
+    pub notices: NoticeConfig,
+}
+
+/// Where notices go and how the sender paces itself.
+#[derive(Debug, Clone)]
+pub struct NoticeConfig {
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub webhook_url: Option<String>,
+    pub public_base_url: String,
+    pub retry_base: std::time::Duration,
+    pub poll: std::time::Duration,
+    pub reminder_days: i64,
+    pub deadline_jobs_every: std::time::Duration,
 }
 
 impl Config {
@@ -129,6 +153,23 @@ impl Config {
                     outlier_factor: threshold("SIGNAL_OUTLIER_FACTOR", defaults.outlier_factor)?,
                     outlier_min_peers: threshold("SIGNAL_OUTLIER_MIN_PEERS", defaults.outlier_min_peers)?,
                 }
+            },
+            notices: NoticeConfig {
+                smtp_url: get("SMTP_URL"),
+                mail_from: get("MAIL_FROM").unwrap_or_else(|| "outage-claims <noreply@localhost>".into()),
+                webhook_url: get("NOTIFY_WEBHOOK_URL"),
+                public_base_url: get("PUBLIC_BASE_URL")
+                    .unwrap_or_else(|| {
+                        format!("http://{}", get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()))
+                    })
+                    .trim_end_matches('/')
+                    .to_owned(),
+                retry_base: std::time::Duration::from_secs(number("NOTIFY_RETRY_SECONDS", 30)?.max(1)),
+                poll: std::time::Duration::from_millis(number("NOTIFY_POLL_MILLIS", 1000)?.clamp(50, 60_000)),
+                reminder_days: i64::try_from(number("CURE_REMINDER_DAYS", 3)?.clamp(1, 30))?,
+                deadline_jobs_every: std::time::Duration::from_secs(
+                    number("DEADLINE_JOBS_SECONDS", 60)?.clamp(1, 3600),
+                ),
             },
         })
     }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod failpoint;
 pub mod http;
+pub mod notify;
 pub mod routes;
 pub mod schemas;
 pub mod startup;

@@ -43,8 +43,18 @@ impl Application {
         let group = GroupCommit::start(pool.clone())?;
         let public_filing_limit = RateLimiter::per_minute(config.public_filing_per_minute);
         let metrics = Default::default();
-        let state = web::Data::new(AppState { config, pool, keys, group, public_filing_limit, metrics });
+        let public_lookup_limit = RateLimiter::per_minute(config.public_filing_per_minute);
+        let state = web::Data::new(AppState {
+            config,
+            pool,
+            keys,
+            group,
+            public_filing_limit,
+            public_lookup_limit,
+            metrics,
+        });
         spawn_idempotency_purge(state.clone());
+        crate::notify::spawn(state.clone())?;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

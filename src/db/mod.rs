@@ -12,6 +12,7 @@ pub mod context;
 pub mod group_commit;
 pub mod idempotency;
 pub mod incidents;
+pub mod notices;
 pub mod policies;
 pub mod reports;
 pub mod schema;

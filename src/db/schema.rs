@@ -106,6 +106,7 @@ diesel::table! {
         rejected_at -> Nullable<Timestamp>,
         rejected_by -> Nullable<Text>,
         appealed_at -> Nullable<Timestamp>,
+        locale -> Text,
     }
 }
 
@@ -202,7 +203,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_uploads,
     bulk_upload_errors,
     claim_screenings,
-    payout_files
+    payout_files,
+    notices,
+    notice_attempts
 );
 
 diesel::table! {
@@ -266,3 +269,37 @@ diesel::table! {
         content -> Binary,
     }
 }
+
+diesel::table! {
+    notices (id) {
+        id -> Text,
+        claim_id -> Text,
+        kind -> Text,
+        channel -> Text,
+        recipient -> Text,
+        locale -> Text,
+        details -> Text,
+        code -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notice_attempts (notice_id, attempt) {
+        notice_id -> Text,
+        attempt -> Integer,
+        at -> Timestamp,
+        outcome -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(notices -> claims (claim_id));
+diesel::joinable!(notice_attempts -> notices (notice_id));

@@ -14,7 +14,9 @@ use diesel::sql_types::Text;
 use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{Channel, ClaimStatus, OwnerKind};
 use crate::domain::claimant::ClaimantKind;
+use crate::domain::lang::Lang;
 use crate::domain::money::Currency;
+use crate::domain::notice::{NoticeChannel, NoticeKind, NoticeStatus};
 use crate::domain::severity::Severity;
 use crate::domain::upload::UploadStatus;
 
@@ -61,3 +63,13 @@ stored_as_text!(ClaimantKindSql, ClaimantKind, "claimant kind", ClaimantKind::as
 stored_as_text!(SeveritySql, Severity, "severity", Severity::as_str, Severity::parse);
 stored_as_text!(UploadStatusSql, UploadStatus, "upload status", UploadStatus::as_str, UploadStatus::parse);
 stored_as_text!(CurrencySql, Currency, "currency", Currency::code, |code| Currency::parse(code).ok());
+stored_as_text!(LangSql, Lang, "language", Lang::code, Lang::parse);
+stored_as_text!(NoticeKindSql, NoticeKind, "notice kind", NoticeKind::as_str, NoticeKind::parse);
+stored_as_text!(
+    NoticeChannelSql,
+    NoticeChannel,
+    "notice channel",
+    NoticeChannel::as_str,
+    NoticeChannel::parse
+);
+stored_as_text!(NoticeStatusSql, NoticeStatus, "notice status", NoticeStatus::as_str, NoticeStatus::parse);

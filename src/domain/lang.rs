@@ -40,6 +40,11 @@ impl Lang {
         best.map_or(Lang::Ko, |(_, lang)| lang)
     }
 
+    /// The language stored as `ko` or `en`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        [Lang::Ko, Lang::En].into_iter().find(|lang| lang.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Ko => "ko",

@@ -12,6 +12,7 @@ pub mod id;
 pub mod interval;
 pub mod lang;
 pub mod money;
+pub mod notice;
 pub mod payout;
 pub mod policy;
 pub mod role;

@@ -23,6 +23,7 @@ pub use crate::usecases::claims::read::ClaimQuery;
 pub use crate::usecases::claims::timeline::TimelineEntry;
 pub use crate::usecases::claims::ClaimView;
 pub use crate::usecases::incidents::{IncidentView, NewIncidentInput};
+pub use crate::usecases::notices::read::{NoticeView, StatusLinkInput, Verdict, VerifyInput};
 pub use crate::usecases::payouts::create::NewBatchInput;
 pub use crate::usecases::payouts::lines::LineView;
 pub use crate::usecases::payouts::settle::SettlementSummary;

@@ -166,6 +166,12 @@ fn serde_field_error(path: &str, message: &str) -> FieldError {
     FieldError::new(path, "invalid", message)
 }
 
+/// The language a request asks for with `Accept-Language` (Korean when it names neither).
+pub fn accept_language(req: &actix_web::HttpRequest) -> crate::domain::lang::Lang {
+    let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE);
+    crate::domain::lang::Lang::from_accept_language(header.and_then(|v| v.to_str().ok()).unwrap_or(""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,8 @@ pub struct AppState {
     /// The writer that batches hot-path writes (claim filing) into shared transactions.
     pub group: GroupCommit,
     pub public_filing_limit: RateLimiter,
+    /// Public lookups: notice codes and status-link requests.
+    pub public_lookup_limit: RateLimiter,
     pub metrics: super::metrics::Metrics,
 }
 

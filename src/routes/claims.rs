@@ -54,7 +54,9 @@ pub async fn create(
     JsonBody(input): JsonBody<NewClaimInput>,
 ) -> Result<HttpResponse, ApiError> {
     let client = crate::http::client_ip::client_ip(&req, &state.config.trusted_proxies);
-    let filer = Filer::for_actor(actor.as_ref())?.screened(state.config.screening, client);
+    let filer = Filer::for_actor(actor.as_ref())?
+        .screened(state.config.screening, client)
+        .speaking(crate::http::extract::accept_language(&req));
     if actor.is_none() {
         if !state.config.public_filing {
             return Err(ApiError::Unauthorized("public filing is off: a bearer token is required".into()));
@@ -147,10 +149,7 @@ pub async fn timeline(
     ValidQuery(query): ValidQuery<TimelineQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id(&path)?;
-    let lang = query.lang.map(Lang::from).unwrap_or_else(|| {
-        let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE);
-        Lang::from_accept_language(header.and_then(|v| v.to_str().ok()).unwrap_or(""))
-    });
+    let lang = query.lang.map_or_else(|| crate::http::extract::accept_language(&req), Lang::from);
     let entries = state.read(move |conn| timeline::timeline(conn, &actor, &id, lang)).await?;
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept-Language")).json(entries))
 }

@@ -8,6 +8,7 @@ pub mod claims;
 pub mod health;
 pub mod incidents;
 pub mod metrics;
+pub mod notices;
 pub mod openapi;
 pub mod operations;
 pub mod payouts;
@@ -39,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .to("getPolicy", policies::get)
         .to("listClaims", claims::list)
         .to("fileClaim", claims::create)
+        // Before `/claims/{id}`, which would otherwise take the path and answer 405.
+        .to("requestStatusLink", notices::status_link)
         .to("getClaim", claims::get)
         .to("withdrawClaim", claims::withdraw)
         .to("amendClaim", claims::amend)
@@ -47,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .to("getClaimTimeline", claims::timeline)
         .to("appealClaim", claims::appeal)
         .to("changePayoutAccount", claims::payout_account)
+        .to("listClaimNotices", notices::of_claim)
+        .to("verifyNotice", notices::verify)
         .to("createPayoutBatch", payouts::create)
         .to("listPayoutBatches", payouts::list)
         .to("getPayoutBatch", payouts::get)

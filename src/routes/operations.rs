@@ -46,6 +46,7 @@ const FINANCE: &[Role] = &[Role::Finance];
 const ANY: &[Role] = &[Role::Admin, Role::Finance, Role::Partner, Role::Claimant];
 const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
 const BULK_READERS: &[Role] = &[Role::Admin, Role::Finance, Role::Partner];
+const NOTICE_READERS: &[Role] = &[Role::Finance, Role::Partner, Role::Claimant];
 
 /// An operation with the defaults: a JSON answer with 200, no query, body or extra errors.
 const fn op(
@@ -194,6 +195,18 @@ pub const OPERATIONS: &[Operation] = &[
         )
     },
     Operation {
+        request: Some(schema::<StatusLinkInput>),
+        status: 202,
+        errors: &[("429", "Too many requests from this client")],
+        ..op(
+            "post",
+            "/api/v1/claims/status-link",
+            "requestStatusLink",
+            "Ask for a new status link: mailed when the reference and email belong to one claim; always 202",
+            Access::Public,
+        )
+    },
+    Operation {
         response: Some(schema::<ClaimView>),
         ..op("get", "/api/v1/claims/{id}", "getClaim", "One claim", Access::RolesOrStatusToken(ANY))
     },
@@ -273,6 +286,28 @@ pub const OPERATIONS: &[Operation] = &[
             "changePayoutAccount",
             "Replace the payout account; after a failed payment the claim goes to a person again",
             Access::RolesOrStatusToken(CLAIMANTS),
+        )
+    },
+    Operation {
+        response: Some(schema::<Vec<NoticeView>>),
+        ..op(
+            "get",
+            "/api/v1/claims/{id}/notices",
+            "listClaimNotices",
+            "The claim's notices to its claimant, each with every delivery attempt",
+            Access::RolesOrStatusToken(NOTICE_READERS),
+        )
+    },
+    Operation {
+        request: Some(schema::<VerifyInput>),
+        response: Some(schema::<Verdict>),
+        errors: &[("429", "Too many requests from this client")],
+        ..op(
+            "post",
+            "/api/v1/notices/verify",
+            "verifyNotice",
+            "Whether a notice naming this reference with this code came from this service",
+            Access::Public,
         )
     },
     Operation {

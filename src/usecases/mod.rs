@@ -7,6 +7,7 @@ pub mod claims;
 pub mod error;
 pub mod idempotency;
 pub mod incidents;
+pub mod notices;
 pub mod nul;
 pub mod page;
 pub mod payouts;

@@ -125,6 +125,23 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ),
     ("status.withdraw_confirm", "이 신청을 철회합니다", "I withdraw this claim"),
     ("status.withdraw_send", "철회하기", "Withdraw"),
+    ("status.help", "링크 재발급과 안내 확인", "A new link, and checking a notice"),
+    ("status.link_title", "상태 확인 링크를 잃어버리셨나요?", "Lost your status link?"),
+    (
+        "status.link_hint",
+        "접수번호와 신청할 때 적은 이메일을 입력하시면 새 링크를 그 이메일로 보내 드립니다.",
+        "Enter your reference and the email you filed with; we send a new link to that email.",
+    ),
+    ("status.email", "이메일", "Email"),
+    ("status.link_send", "새 링크 받기", "Send me a new link"),
+    ("status.verify_title", "받은 안내가 진짜인지 확인하기", "Check that a notice came from us"),
+    (
+        "status.verify_hint",
+        "안내 메일이나 문자에 적힌 접수번호와 확인 코드를 입력하세요.",
+        "Enter the reference and the verification code printed in the mail or message.",
+    ),
+    ("status.code", "확인 코드", "Verification code"),
+    ("status.verify_send", "확인하기", "Check"),
 ];
 
 /// Banks of the payout-account select: `(code, Korean, English)`, codes of the Korea Financial

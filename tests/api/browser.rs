@@ -283,6 +283,24 @@ async fn the_status_page_tells_what_happened_and_takes_an_appeal() {
     let stored = body(app.get(&format!("/api/v1/claims/{id}"), Some(&app.finance())).await).await;
     assert_eq!(stored["status_reason"], "appeal");
 
+    // A notice's code is checked on the page; a wrong one is called out.
+    let notices = body(app.get(&format!("/api/v1/claims/{id}/notices"), Some(token)).await).await;
+    let code = notices[0]["verification_code"].as_str().unwrap();
+    browser.type_into("code", "ABCDEF").await;
+    browser.find("#verify-reference").await.send_keys(reference).await.unwrap();
+    browser.click("#verify-form button[type=submit]").await;
+    assert!(browser.wait_text("verify-message").await.contains("보낸 적이 없습니다"));
+    browser.type_into("code", code).await;
+    browser.click("#verify-form button[type=submit]").await;
+    browser.wait_js("document.getElementById('verify-message').textContent.indexOf('맞습니다') >= 0").await;
+    // A new link by reference and email: the same answer whatever is typed.
+    browser.find("#link-reference").await.send_keys(reference).await.unwrap();
+    browser.type_into("email", "owner@example.kr").await;
+    browser.click("#link-form button[type=submit]").await;
+    assert!(browser.wait_text("link-message").await.contains("새 링크를 그 이메일로 보냈습니다"));
+    let after = body(app.get(&format!("/api/v1/claims/{id}/notices"), Some(token)).await).await;
+    assert!(after.as_array().unwrap().iter().any(|n| n["kind"] == "status_link"));
+
     browser.goto(&format!("{}/status?lang=en&reference={reference}#token={token}", app.address)).await;
     browser.wait_js("document.querySelector('#timeline li[data-kind=appealed]')").await;
     assert!(browser.wait_text("timeline").await.contains("Your appeal was received"));

@@ -278,6 +278,7 @@ async fn a_retry_resumes_an_interrupted_upload_without_filing_a_row_twice() {
     app.execute_sql(&format!(
         "DELETE FROM claim_windows WHERE claim_id IN ({later});
          DELETE FROM claim_screenings WHERE claim_id IN ({later});
+         DELETE FROM notices WHERE claim_id IN ({later});
          DELETE FROM claims WHERE id IN ({later});
          DELETE FROM bulk_upload_errors;
          UPDATE bulk_uploads SET status = 'processing', next_row = 2, accepted = 1, rejected = 0,

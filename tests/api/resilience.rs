@@ -17,9 +17,9 @@ use crate::helpers::{
 };
 
 /// The `outage-claims serve` process; killed (SIGKILL) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
     log: Arc<Mutex<String>>,
 }
 
@@ -30,7 +30,7 @@ impl Server {
     }
 
     /// Starts the binary with extra environment, such as a fail point (`OC_FAIL_POINT`).
-    fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_outage-claims"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .envs(env.iter().copied())
@@ -81,7 +81,7 @@ impl Server {
         panic!("the server never logged {text:?}:\n{}", self.log.lock().unwrap());
     }
 
-    fn kill_9(&mut self) {
+    pub(crate) fn kill_9(&mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reap");
     }

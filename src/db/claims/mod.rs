@@ -11,6 +11,7 @@ use super::schema::{claim_windows, claims, counters};
 use super::DbConnection;
 use crate::domain::claim::{Channel, ClaimStatus, OwnerKind};
 use crate::domain::claimant::ClaimantKind;
+use crate::domain::lang::Lang;
 use crate::domain::money::Currency;
 use crate::domain::severity::Severity;
 
@@ -57,6 +58,8 @@ pub struct ClaimRow {
     pub rejected_by: Option<String>,
     /// When its owner appealed (at most once).
     pub appealed_at: Option<NaiveDateTime>,
+    /// The language its claimant reads.
+    pub locale: Lang,
 }
 
 /// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
@@ -99,6 +102,7 @@ pub struct NewClaim {
     pub updated_at: NaiveDateTime,
     /// Set when the rules rejected it at filing.
     pub rejected_at: Option<NaiveDateTime>,
+    pub locale: Lang,
 }
 
 impl From<NewClaim> for ClaimRow {
@@ -137,6 +141,7 @@ impl From<NewClaim> for ClaimRow {
             created_at,
             updated_at,
             rejected_at,
+            locale,
         } = new;
         ClaimRow {
             id,
@@ -174,6 +179,7 @@ impl From<NewClaim> for ClaimRow {
             rejected_at,
             rejected_by: None,
             appealed_at: None,
+            locale,
         }
     }
 }
@@ -358,4 +364,21 @@ pub fn list(
 /// Claims by status across all incidents (for `/metrics`).
 pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(ClaimStatus, i64)>> {
     claims::table.group_by(claims::status).select((claims::status, diesel::dsl::count_star())).load(conn)
+}
+
+/// Deficient claims whose cure deadline falls in `[from, until)`, soonest first.
+pub fn deficient_with_deadline(
+    conn: &mut DbConnection,
+    from: Option<NaiveDateTime>,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ClaimRow>> {
+    let mut query = claims::table
+        .filter(claims::status.eq(ClaimStatus::Deficient))
+        .filter(claims::cure_deadline.lt(until))
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(claims::cure_deadline.ge(from));
+    }
+    query.order(claims::cure_deadline.asc()).limit(limit).select(ClaimRow::as_select()).load(conn)
 }

@@ -30,6 +30,8 @@ pub enum ClaimUpdate<'a> {
     },
     /// Its owner appealed the rejection: back to a person, once.
     Appealed { at: NaiveDateTime },
+    /// A deficiency was not answered by its deadline: rejected by the rules.
+    CureExpired { at: NaiveDateTime },
     /// Its owner gave a new payout account; `status` and `reason` are where that leaves it
     /// (unchanged, or back to a person after a failed payment or a signal).
     AccountChanged {
@@ -71,6 +73,7 @@ impl ClaimUpdate<'_> {
         match *self {
             ClaimUpdate::Withdrawn { .. } => ClaimStatus::Withdrawn,
             ClaimUpdate::Appealed { .. } => ClaimStatus::NeedsReview,
+            ClaimUpdate::CureExpired { .. } => ClaimStatus::Rejected,
             ClaimUpdate::AccountChanged { status, .. }
             | ClaimUpdate::Reviewed { status, .. }
             | ClaimUpdate::DocumentsReceived { status, .. }
@@ -125,6 +128,16 @@ pub fn update(
         }
         ClaimUpdate::Appealed { at } => diesel::update(target)
             .set((to, status_reason.eq(reason::APPEAL), claims::appealed_at.eq(at), updated_at.eq(at)))
+            .execute(conn)?,
+        ClaimUpdate::CureExpired { at } => diesel::update(target)
+            .set((
+                to,
+                status_reason.eq(reason::CURE_EXPIRED),
+                cure_deadline.eq(None::<NaiveDateTime>),
+                claims::rejected_at.eq(at),
+                claims::rejected_by.eq(None::<String>),
+                updated_at.eq(at),
+            ))
             .execute(conn)?,
         ClaimUpdate::AccountChanged { reason, bank_code, account_number, holder, at, .. } => {
             diesel::update(target)

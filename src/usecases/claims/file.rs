@@ -15,6 +15,7 @@ use crate::domain::claim::{reason, Channel, ClaimStatus};
 use crate::domain::claim_input::{ClaimDraft, Evidence};
 use crate::domain::claimant::ClaimantKind;
 use crate::domain::interval::Interval;
+use crate::domain::lang::Lang;
 use crate::domain::money::Money;
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
@@ -41,6 +42,8 @@ pub struct Filer {
     /// Who files, for integrity screening's `filing_velocity`.
     pub client: Client,
     pub thresholds: Thresholds,
+    /// The language the claimant reads its notices in.
+    pub locale: Lang,
 }
 
 impl Filer {
@@ -55,6 +58,7 @@ impl Filer {
                 audit_name: "public".into(),
                 client: Client::Uncounted,
                 thresholds: Thresholds::default(),
+                locale: Lang::Ko,
             });
         };
         if actor.claim_scope.is_some() {
@@ -68,6 +72,7 @@ impl Filer {
                 audit_name: actor.audit_name(),
                 client: Client::Person(format!("sub:{}", actor.sub)),
                 thresholds: Thresholds::default(),
+                locale: Lang::Ko,
             }),
             (Role::Partner, Some(org)) => Ok(Filer {
                 channel: Channel::Api,
@@ -76,9 +81,16 @@ impl Filer {
                 audit_name: actor.audit_name(),
                 client: Client::Partner(format!("org:{org}")),
                 thresholds: Thresholds::default(),
+                locale: Lang::Ko,
             }),
             _ => Err(Error::Forbidden),
         }
+    }
+
+    /// Notices of the claims this filer files are written in `locale`.
+    pub fn speaking(mut self, locale: Lang) -> Filer {
+        self.locale = locale;
+        self
     }
 
     /// The same filer uploading in bulk (not counted for `filing_velocity`).
@@ -293,6 +305,7 @@ pub(super) fn new_row(
         created_at: now.to_db(),
         updated_at: now.to_db(),
         rejected_at: (status == ClaimStatus::Rejected).then(|| now.to_db()),
+        locale: filer.locale,
     }
 }
 

@@ -277,6 +277,7 @@ fn write(
     }
     claims::insert(conn, &rows, &overlaps.concat())?;
     screening::insert_new(conn, &screenings)?;
+    crate::db::notices::queue(conn, &crate::usecases::notices::receipts(&rows, now.to_db()))?;
     Ok(rows
         .into_iter()
         .zip(overlaps)

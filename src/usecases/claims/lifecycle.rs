@@ -16,12 +16,13 @@ use crate::db::DbConnection;
 use crate::domain::claim::{reason, ClaimStatus, Decision};
 use crate::domain::claim_input::{Evidence, EvidenceInput};
 use crate::domain::money::{DecimalString, Money};
+use crate::domain::notice::NoticeKind;
 use crate::domain::role::{Actor, Role};
 use crate::domain::service::ServiceSlug;
 use crate::domain::time::Timestamp;
 use crate::domain::validation::Errors;
 use crate::usecases::Error;
-use crate::usecases::{incidents, policies};
+use crate::usecases::{incidents, notices, policies};
 
 /// The body of `POST /claims/{id}/review`.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
@@ -186,7 +187,58 @@ pub fn review(
         "message": input.message.as_deref().map(str::trim),
         "note": input.note.as_deref().map(str::trim),
     });
-    transition(conn, context, actor, &row, change, "claim.reviewed", details)
+    let view = transition(conn, context, actor, &row, change, "claim.reviewed", details)?;
+    tell_decision(
+        conn,
+        &row,
+        input.decision,
+        reason,
+        input.message.as_deref(),
+        approved_minor,
+        now,
+        cure_days,
+    )?;
+    Ok(view)
+}
+
+/// The claimant hears of a decision: approved (with the amount when one was assessed),
+/// rejected (why, and until when to appeal), or what is needed and by when.
+#[allow(clippy::too_many_arguments)]
+fn tell_decision(
+    conn: &mut DbConnection,
+    row: &ClaimRow,
+    decision: Decision,
+    reason: &str,
+    message: Option<&str>,
+    approved_minor: Option<i64>,
+    now: Timestamp,
+    cure_days: i64,
+) -> Result<(), Error> {
+    let message = message.map(str::trim);
+    let (kind, details) = match decision {
+        Decision::Approve => (
+            NoticeKind::Decision,
+            json!({"decision": "approve", "amount_minor": approved_minor, "message": message}),
+        ),
+        Decision::Reject => {
+            let appeal_days = incidents::load(conn, &row.incident_id)?.row.appeal_days;
+            let details = json!({
+                "decision": "reject",
+                "reason": reason,
+                "message": message,
+                "appeal_deadline": notices::appeal_deadline_text(now.to_db(), appeal_days),
+            });
+            (NoticeKind::Decision, details)
+        }
+        Decision::RequestInfo => {
+            let deadline = Timestamp::from_utc(now.as_utc() + Duration::days(cure_days));
+            (
+                NoticeKind::DocumentsRequested,
+                json!({"deadline": deadline.to_string(), "message": message.unwrap_or(reason)}),
+            )
+        }
+    };
+    notices::tell(conn, row, kind, details)
 }
 
 /// Whether the claim waits on an appeal against a rejection `actor` made (four eyes).
@@ -245,7 +297,9 @@ pub fn documents(
         at: now.to_db(),
     };
     let details = json!({"note": input.note.trim(), "evidence": input.evidence});
-    transition(conn, context, actor, &row, change, "claim.documents_received", details)
+    let view = transition(conn, context, actor, &row, change, "claim.documents_received", details)?;
+    notices::tell(conn, &row, NoticeKind::DocumentsReceived, json!({}))?;
+    Ok(view)
 }
 
 /// A claim held back only for missing evidence is verified once the evidence is complete and

@@ -150,6 +150,13 @@ impl Context<'_> {
                 self.outcome(at, status(&details["status"]), reason, DEFAULT_CURE_DAYS, out);
             }
             "claim.reviewed" => self.decision(at, &details, out),
+            "claim.cure_expired" => {
+                self.rejected(
+                    at,
+                    Some(reason_text(crate::domain::claim::reason::CURE_EXPIRED, self.lang)),
+                    out,
+                );
+            }
             "claim.documents_received" => {
                 out.push(self.entry(
                     at,

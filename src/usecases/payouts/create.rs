@@ -342,6 +342,20 @@ fn hold_claims(conn: &mut DbConnection, holds: &[Hold], now: Timestamp) -> Resul
             at: now.to_db(),
         };
         if claims::update(conn, &hold.claim.id, hold.claim.status, change)? {
+            if let ClaimUpdate::HeldAtBatch {
+                status: ClaimStatus::Deficient,
+                cure_deadline: Some(deadline),
+                ..
+            } = change
+            {
+                // Held claims are few: each is read whole for its claimant's address.
+                if let Some(row) = claims::find(conn, &hold.claim.id)? {
+                    let details =
+                        json!({"deadline": Timestamp::from_db(deadline).to_string(), "reason": hold.reason});
+                    let kind = crate::domain::notice::NoticeKind::DocumentsRequested;
+                    crate::usecases::notices::tell(conn, &row, kind, details)?;
+                }
+            }
             events.push(NewEvent {
                 action: "claim.held",
                 entity_type: "claim",

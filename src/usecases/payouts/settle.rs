@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::domain::notice::NoticeKind;
+
 use super::{load, view, BatchView};
 use crate::db::audit::NewEvent;
 use crate::db::batches::{self, BatchUpdate};
@@ -234,6 +236,24 @@ impl Tally {
     }
 }
 
+/// The claimant hears of the bank's answer: the amount paid, or how to give a new account.
+fn tell_claimant(
+    conn: &mut DbConnection,
+    batch_id: &str,
+    claim_id: &str,
+    paid: bool,
+    bank_reason: Option<&str>,
+) -> Result<(), Error> {
+    let Some(claim) = crate::db::claims::find(conn, claim_id)? else { return Ok(()) };
+    let (kind, details) = if paid {
+        let amount = batches::line_for_claim(conn, batch_id, claim_id)?.map(|line| line.payout_minor);
+        (NoticeKind::Paid, json!({"amount_minor": amount}))
+    } else {
+        (NoticeKind::PaymentFailed, json!({"bank_reason": bank_reason}))
+    };
+    crate::usecases::notices::tell(conn, &claim, kind, details)
+}
+
 /// Records one row's answer, or why it cannot be recorded.
 #[allow(clippy::too_many_arguments)]
 fn apply(
@@ -261,6 +281,7 @@ fn apply(
         } else {
             tally.failed += 1;
         }
+        tell_claimant(conn, batch_id, claim_id, paid, reason.as_deref())?;
         return Ok(());
     }
     match batches::line_for_claim(conn, batch_id, claim_id)?.map(|l| l.status) {

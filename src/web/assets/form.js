@@ -182,6 +182,8 @@
       headers: {
         'Content-Type': 'application/json',
         Accept: 'application/json, application/problem+json',
+        // The claim's notices are written in the language of the form it was filed on.
+        'Accept-Language': oc.lang,
         'Idempotency-Key': attempt.key
       },
       body: text

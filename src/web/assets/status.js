@@ -185,6 +185,76 @@
     act(form, 'withdraw', {}, 'withdraw_sent');
   });
 
+  // The two public helpers: a new link by email, and the anti-phishing check of a notice.
+  function publicPost(path, body, form, onAnswer) {
+    var slot = form.querySelector('.message');
+    if (form.getAttribute('aria-busy') === 'true') return;
+    form.setAttribute('aria-busy', 'true');
+    fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body)
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (json) {
+          var isError = false;
+          var text;
+          if (response.status === 429) {
+            text = t('too_many', { seconds: response.headers.get('Retry-After') || '60' });
+            isError = true;
+          } else if (response.status >= 400) {
+            text = t('server');
+            isError = true;
+          } else {
+            var said = onAnswer(json);
+            text = said.text;
+            isError = said.isError;
+          }
+          slot.textContent = text;
+          slot.classList.toggle('is-error', isError);
+          slot.hidden = false;
+        });
+      })
+      .catch(function () {
+        slot.textContent = t('network');
+        slot.classList.add('is-error');
+        slot.hidden = false;
+      })
+      .then(function () { form.removeAttribute('aria-busy'); });
+  }
+
+  function bothGiven(form, names, missingKey) {
+    var slot = form.querySelector('.message');
+    var ok = names.every(function (name) { return form.elements[name].value.trim(); });
+    if (!ok) {
+      slot.textContent = t(missingKey);
+      slot.classList.add('is-error');
+      slot.hidden = false;
+      form.elements[names.filter(function (n) { return !form.elements[n].value.trim(); })[0]].focus();
+    }
+    return ok;
+  }
+
+  document.getElementById('link-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (!bothGiven(form, ['reference', 'email'], 'link_missing')) return;
+    var body = { reference: form.elements.reference.value.trim(), email: form.elements.email.value.trim() };
+    publicPost('/api/v1/claims/status-link', body, form, function () { return { text: t('link_sent'), isError: false }; });
+  });
+
+  document.getElementById('verify-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (!bothGiven(form, ['reference', 'code'], 'verify_missing')) return;
+    var body = { reference: form.elements.reference.value.trim(), code: form.elements.code.value.trim() };
+    publicPost('/api/v1/notices/verify', body, form, function (answer) {
+      return answer.genuine
+        ? { text: t('verify_genuine', { date: oc.formatDate(answer.created_at) }), isError: false }
+        : { text: t('verify_unknown'), isError: true };
+    });
+  });
+
   document.getElementById('print-receipt').addEventListener('click', function () { window.print(); });
 
   // The claim a status token is scoped to, read from its payload (not verified here: the server
