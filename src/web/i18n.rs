@@ -25,6 +25,7 @@ pub const PAGE: &[(&str, &str, &str)] = &[
          says ‘(optional)’.",
     ),
     ("form.error_summary", "입력 내용을 확인해 주세요", "Please check your answers"),
+    ("form.problem_status_link", "처리 상태 조회 페이지로 가기", "Go to the status page"),
     ("form.section_incident", "장애 및 서비스", "Outage and service"),
     ("form.incident", "보상 대상 장애", "Outage"),
     ("form.loading", "불러오는 중…", "Loading…"),

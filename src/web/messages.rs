@@ -24,12 +24,26 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
         "{n} answers need your attention. Please fix the marked fields.",
     ),
     (
-        "duplicate",
-        "같은 서비스에 겹치는 기간으로 이미 신청하셨습니다. 처리 상태는 접수 때 받은 링크로 확인하세요.",
-        "You already filed a claim for this service and an overlapping period. Use the link you got then \
-         to check it.",
+        "errors_found_one",
+        "입력 내용에 확인할 항목이 1개 있습니다. 표시된 항목을 고쳐 주세요.",
+        "1 answer needs your attention. Please fix the marked field.",
     ),
-    ("rate_limited", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.", "Too many requests. Please try again in a minute."),
+    (
+        "duplicate",
+        "이 사업자(또는 신청인)는 이 서비스에 대해 이미 신청하셨습니다. 한 서비스에는 한 번만 신청할 수 있으며, 피해가 더 있으면 기존 신청을 변경하시면 됩니다. 접수 때 받은 링크로 확인하시거나, 링크가 없으면 처리 상태 조회 페이지에서 새 링크를 받으세요.",
+        "This business or person already has a claim for this service. There is one claim per service: if you lost more, change that claim. Follow it with the link from its receipt, or get a new link on the status page.",
+    ),
+    ("rate_limited", "요청이 너무 많습니다. {seconds}초 뒤에 다시 보내 주세요. 입력한 내용은 그대로 있습니다.", "Too many tries from this connection. Please send again in {seconds} seconds; your answers are kept."),
+    (
+        "not_received",
+        "신청이 접수되지 않았습니다. 서버에 일시적인 문제가 있습니다. 잠시 후 다시 보내 주세요. 입력한 내용은 그대로 있습니다.",
+        "Your claim was not filed: something went wrong on our side. Please send again shortly; your answers are kept.",
+    ),
+    (
+        "maybe_received",
+        "신청이 접수되었는지 확인하지 못했습니다. 같은 내용을 다시 보내 주세요. 이미 접수되었다면 두 번 접수되지 않고 같은 접수번호가 표시됩니다.",
+        "We could not confirm that your claim was received. Please send it again: if it was received, it is not filed twice and you see the same reference.",
+    ),
     ("filing_closed", "지금은 온라인 신청을 받지 않습니다.", "Online filing is closed right now."),
     (
         "network",
@@ -101,6 +115,9 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ("service.payments", "결제", "Payments"),
     ("service.maps", "지도", "Maps"),
     ("service.email", "메일", "Mail"),
+    ("service.mail", "메일", "Mail"),
+    ("service.games", "게임", "Games"),
+    ("service.banking", "뱅킹", "Banking"),
     ("lookup_loading", "조회 중…", "Checking…"),
     ("next.verified", "확인이 끝났습니다. 다음 지급 때 보상금이 계산되어 지급됩니다. 따로 하실 일은 없습니다.", "Your claim is checked. The compensation is calculated and paid at the next payment run; there is nothing you need to do."),
     ("next.needs_review", "담당자가 검토하고 있습니다. 결정되면 알려 드립니다.", "A person is reviewing your claim. We will tell you when it is decided."),

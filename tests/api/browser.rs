@@ -148,6 +148,42 @@ async fn an_error_found_by_the_server_is_shown_beside_its_field() {
 
 #[tokio::test]
 #[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
+async fn a_problem_that_is_not_an_answer_is_said_apart_and_a_wrong_answer_turns_red() {
+    let app = spawn_app().await;
+    let browser = Browser::start(Locale::English).await;
+    let incident = incident_with_windows(&app).await;
+    browser.goto(&format!("{}/?lang=en", app.address)).await;
+    fill_valid_claim(&browser, &incident).await;
+    browser.type_into("claimant.email", "not-an-email").await;
+    browser.click("#submit").await;
+    assert_eq!(browser.wait_text("error-claimant.email").await, "Enter a valid email address.");
+    browser.wait_js("document.getElementById('form-live').textContent === '1 answer needs your attention. Please fix the marked field.'").await;
+    // The invalid text field is drawn in the error colour, like the message beside it.
+    let colours = browser
+        .js("var f = document.getElementById('claimant.email'), e = document.getElementById('error-claimant.email');
+             return [getComputedStyle(f).borderTopColor, getComputedStyle(e).color];")
+        .await;
+    assert_eq!(colours[0], colours[1], "{colours}");
+
+    // The same business files again: said as a problem with a way forward, not an answer to fix.
+    browser.type_into("claimant.email", "owner@example.kr").await;
+    browser.click("#submit").await;
+    browser.wait_text("claim-reference").await;
+    browser.goto(&format!("{}/?lang=en", app.address)).await;
+    fill_valid_claim(&browser, &incident).await;
+    browser.click("#submit").await;
+    let problem = browser.wait_text("form-problem-text").await;
+    assert!(problem.contains("already has a claim for this service"), "{problem}");
+    assert!(browser.find("#form-problem-link a").await.is_displayed().await.unwrap());
+    assert!(
+        !browser.find("#error-summary").await.is_displayed().await.unwrap(),
+        "not under check your answers"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn the_form_is_korean_by_default_and_english_with_lang_en() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;

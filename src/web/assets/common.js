@@ -107,7 +107,8 @@
       list.appendChild(item);
     }
     if (summary && (errors.length || general)) summary.hidden = false;
-    announce(errors.length ? t('errors_found', { n: errors.length }) : general || '');
+    var found = errors.length === 1 ? t('errors_found_one') : t('errors_found', { n: errors.length });
+    announce(errors.length ? found : general || '');
     if (first) {
       first.focus();
     } else if (summary && !summary.hidden) {

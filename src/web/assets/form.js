@@ -169,6 +169,7 @@
     event.preventDefault();
     if (busy) return;
     var collected = collect();
+    problemSaid('', false);
     if (collected.errors.length) {
       oc.showErrors(form, collected.errors);
       return;
@@ -194,25 +195,42 @@
           if (response.status === 201 || response.status === 200) {
             showReceipt(json);
           } else {
-            showProblem(response.status, json);
+            showProblem(response.status, json, response.headers.get('Retry-After'));
           }
         });
       })
       .catch(function () {
         setBusy(false);
-        oc.showErrors(form, [], t('network'));
+        problemSaid(t('network'), false);
       });
   }
 
-  function showProblem(status, problem) {
+  function showProblem(status, problem, retryAfter) {
     if (status === 422 && Array.isArray(problem.errors) && problem.errors.length) {
       oc.showErrors(form, problem.errors.map(function (e) {
         return { field: e.field, message: oc.errorText(e.field, e.code, e.message) };
       }));
       return;
     }
-    var general = { 409: 'duplicate', 429: 'rate_limited', 401: 'filing_closed' }[status] || 'server';
-    oc.showErrors(form, [], t(general));
+    oc.clearErrors(form);
+    document.getElementById('error-summary').hidden = true;
+    // A 500 is the server's own answer (the transaction was rolled back: nothing was filed); a
+    // gateway's 502, 503 or 504 leaves it open, and resending with the same key is safe.
+    var key = { 409: 'duplicate', 401: 'filing_closed', 403: 'filing_closed', 500: 'not_received' }[status] ||
+      (status === 429 ? 'rate_limited' : status >= 500 ? 'maybe_received' : 'server');
+    var text = t(key, { seconds: retryAfter || '60' });
+    problemSaid(text, key === 'duplicate');
+  }
+
+  function problemSaid(text, withStatusLink) {
+    var box = document.getElementById('form-problem');
+    document.getElementById('form-problem-text').textContent = text;
+    document.getElementById('form-problem-link').hidden = !withStatusLink;
+    box.hidden = !text;
+    if (text) {
+      oc.announce(text);
+      box.focus();
+    }
   }
 
   function showReceipt(claim) {
@@ -235,6 +253,7 @@
     link.textContent = url.href;
     form.hidden = true;
     document.getElementById('error-summary').hidden = true;
+    problemSaid('', false);
     receipt.hidden = false;
     oc.announce(t('received', { reference: claim.reference }));
     document.getElementById('receipt-title').focus();
