@@ -25,7 +25,7 @@ impl ClaimantKind {
 }
 
 /// Evidence fields a claim may carry; some payout methods need some of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceField {
     BaselineRevenue,

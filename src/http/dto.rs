@@ -30,6 +30,7 @@ pub use crate::usecases::payouts::settle::SettlementSummary;
 pub use crate::usecases::payouts::BatchView;
 pub use crate::usecases::policies::PolicyView;
 pub use crate::usecases::reports::Summary;
+pub use crate::usecases::requirements::{Requirements, RequirementsQuery};
 pub use crate::usecases::windows::{NewWindowInput, WindowView};
 
 /// Query of `GET /claims/{id}/timeline`.

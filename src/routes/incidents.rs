@@ -48,3 +48,17 @@ pub async fn summary(state: web::Data<AppState>, path: web::Path<String>) -> Res
     let body = state.read(move |conn| crate::usecases::reports::summary(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(body))
 }
+
+/// `GET /incidents/{id}/requirements?service=&claimant_kind=`: public for open incidents.
+pub async fn requirements(
+    state: web::Data<AppState>,
+    MaybeAuthenticated(viewer): MaybeAuthenticated,
+    path: web::Path<String>,
+    ValidQuery(query): ValidQuery<crate::http::dto::RequirementsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id(&path)?;
+    let body = state
+        .read(move |conn| crate::usecases::requirements::requirements(conn, viewer.as_ref(), &id, query))
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .to("createIncident", incidents::create)
         .to("getIncident", incidents::get)
         .to("getIncidentSummary", incidents::summary)
+        .to("getIncidentRequirements", incidents::requirements)
         .to("listWindows", windows::list)
         .to("createWindow", windows::create)
         .to("listPolicies", policies::list)

@@ -121,6 +121,17 @@ pub const OPERATIONS: &[Operation] = &[
         ..op("get", "/api/v1/incidents/{id}", "getIncident", "One incident", Access::PublicOr(ANY))
     },
     Operation {
+        query: Some(schema::<RequirementsQuery>),
+        response: Some(schema::<Requirements>),
+        ..op(
+            "get",
+            "/api/v1/incidents/{id}/requirements",
+            "getIncidentRequirements",
+            "What a claim for one service and claimant kind needs under the latest policy (public for open incidents)",
+            Access::PublicOr(ANY),
+        )
+    },
+    Operation {
         response: Some(schema::<Summary>),
         ..op("get", "/api/v1/incidents/{id}/summary", "getIncidentSummary", "Counts and sums by status, service, claimant kind and channel; claimed, assessed and paid totals", Access::Roles(STAFF))
     },

@@ -14,6 +14,7 @@ pub mod payouts;
 pub mod policies;
 pub mod query;
 pub mod reports;
+pub mod requirements;
 pub mod windows;
 
 pub use error::Error;

@@ -135,6 +135,8 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ("account_sent", "새 계좌를 받았습니다.", "We have your new account."),
     ("withdraw_sent", "신청을 철회했습니다.", "Your claim is withdrawn."),
     ("action_conflict", "지금은 이 요청을 처리할 수 없습니다. 페이지를 새로 고쳐 최신 상태를 확인해 주세요.", "This cannot be done now. Please reload to see the latest state of your claim."),
+    ("evidence_needed", "(보상 계산에 필요: 없으면 나중에 요청드립니다)", "(needed to calculate your payment: without it we ask you later)"),
+    ("evidence_optional", "(선택)", "(optional)"),
     ("link_missing", "접수번호와 이메일을 모두 입력하세요.", "Enter both your reference and your email."),
     ("link_sent", "접수번호와 이메일이 맞으면 새 링크를 그 이메일로 보냈습니다. 메일함을 확인해 주세요.", "If the reference and the email match, a new link is on its way to that email. Please check your inbox."),
     ("verify_missing", "접수번호와 확인 코드를 모두 입력하세요.", "Enter both the reference and the code."),

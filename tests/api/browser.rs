@@ -152,8 +152,26 @@ async fn a_problem_that_is_not_an_answer_is_said_apart_and_a_wrong_answer_turns_
     let app = spawn_app().await;
     let browser = Browser::start(Locale::English).await;
     let incident = incident_with_windows(&app).await;
+    let policy = serde_json::json!({"currency": "KRW", "rules": [{"claimant_kind": "business", "service": "*",
+        "method": "lost_revenue", "params": {"rate": "1"}}]});
+    app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await;
     browser.goto(&format!("{}/?lang=en", app.address)).await;
     fill_valid_claim(&browser, &incident).await;
+    // The policy pays businesses from their revenue: those two fields say so, the fee stays optional.
+    browser
+        .wait_js(
+            "document.querySelector('label[for=\"evidence.baseline_revenue\"] .optional[data-needed=true]')",
+        )
+        .await;
+    let labels = browser
+        .js("return ['baseline_revenue', 'outage_revenue', 'monthly_fee'].map(function (f) {
+             return document.querySelector('label[for=\"evidence.' + f + '\"] .optional').textContent; });")
+        .await;
+    assert!(
+        labels[0].as_str().unwrap().contains("needed") && labels[1].as_str().unwrap().contains("needed"),
+        "{labels}"
+    );
+    assert_eq!(labels[2], "(optional)");
     browser.type_into("claimant.email", "not-an-email").await;
     browser.click("#submit").await;
     assert_eq!(browser.wait_text("error-claimant.email").await, "Enter a valid email address.");

@@ -241,3 +241,47 @@ async fn a_timeline_is_read_only_by_who_may_read_the_claim() {
     assert_eq!(entries[0]["kind"], "filed");
     assert!(entries[0]["message"].as_str().unwrap().contains(claim["reference"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn the_form_learns_which_evidence_the_policy_pays_from() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let requirements = |service: &str, kind: &str| {
+        let (app, path) = (
+            &app,
+            format!("/api/v1/incidents/{incident}/requirements?service={service}&claimant_kind={kind}"),
+        );
+        async move { app.get(&path, None).await }
+    };
+    // No policy yet: nothing is known to be needed, and nothing is ruled out.
+    let none = body(requirements("messenger", "business").await).await;
+    assert_eq!(none["covered"], true);
+    assert_eq!(none["required_evidence"], json!([]));
+    assert!(none["policy_version"].is_null());
+
+    let policy = json!({"currency": "KRW", "rules": [
+        {"claimant_kind": "business", "service": "messenger", "method": "lost_revenue", "params": {"rate": "1", "min_outage_hours": "2"}},
+        {"claimant_kind": "individual", "service": "*", "method": "flat", "params": {"amount": "30000"}}
+    ]});
+    let created =
+        app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await;
+    assert_eq!(created.status(), 201);
+    let business = body(requirements("messenger", "business").await).await;
+    assert_eq!(business["method"], "lost_revenue");
+    assert_eq!(business["required_evidence"], json!(["baseline_revenue", "outage_revenue"]));
+    assert_eq!(business["min_outage_hours"], "2");
+    assert_eq!(business["review_threshold"], "5000000");
+    assert_eq!(business["policy_version"], 1);
+    let individual = body(requirements("mobility", "individual").await).await;
+    assert_eq!(
+        (individual["method"].as_str(), individual["required_evidence"].clone()),
+        (Some("flat"), json!([]))
+    );
+    let uncovered = body(requirements("mobility", "business").await).await;
+    assert_eq!(uncovered["covered"], false);
+    assert!(uncovered["method"].is_null());
+
+    problem(requirements("messenger", "company").await, 422).await;
+    problem(requirements("Messenger!", "business").await, 422).await;
+    problem(app.get(&format!("/api/v1/incidents/{incident}/requirements"), None).await, 422).await;
+}

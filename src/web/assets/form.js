@@ -43,6 +43,7 @@
           return { value: i.id, text: i.title };
         }));
         onIncidentChange();
+        loadRequirements();
       })
       .catch(function () {
         fillSelect(incidentSelect, t('incidents_failed'), []);
@@ -73,6 +74,39 @@
     var mode = check.minorUnits(currency) ? 'decimal' : 'numeric';
     ['claimed_amount', 'evidence.baseline_revenue', 'evidence.outage_revenue', 'evidence.monthly_fee']
       .forEach(function (name) { form.elements[name].setAttribute('inputmode', mode); });
+  }
+
+  // Which evidence the incident's policy pays this service and kind from: those fields say so
+  // instead of "(optional)". The claim is filed without them all the same, and waits for them.
+  var requirementsAsked = 0;
+  function loadRequirements() {
+    var incident = selectedIncident();
+    var service = serviceSelect.value;
+    var kind = form.elements['claimant.kind'].value;
+    var asked = ++requirementsAsked;
+    markEvidence([]);
+    if (!incident || !service || !kind) return;
+    var query = new URLSearchParams({ service: service, claimant_kind: kind });
+    fetch('/api/v1/incidents/' + encodeURIComponent(incident.id) + '/requirements?' + query, {
+      headers: { Accept: 'application/json' }
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (needs) {
+        // Only the answer to the latest choice counts.
+        if (needs && asked === requirementsAsked) markEvidence(needs.required_evidence || []);
+      })
+      .catch(function () { /* the fields stay marked optional; the server still decides */ });
+  }
+
+  function markEvidence(required) {
+    ['baseline_revenue', 'outage_revenue', 'monthly_fee'].forEach(function (field) {
+      var label = document.querySelector('label[for="evidence.' + field + '"] .optional');
+      if (!label) return;
+      var needed = required.indexOf(field) >= 0;
+      label.textContent = needed ? t('evidence_needed') : t('evidence_optional');
+      label.classList.toggle('needed', needed);
+      label.setAttribute('data-needed', needed ? 'true' : 'false');
+    });
   }
 
   // Business-only fields are hidden and disabled for individuals, so they are neither checked
@@ -281,8 +315,11 @@
   }
 
   incidentSelect.addEventListener('change', onIncidentChange);
+  incidentSelect.addEventListener('change', loadRequirements);
+  serviceSelect.addEventListener('change', loadRequirements);
   form.querySelectorAll('[name="claimant.kind"]').forEach(function (radio) {
     radio.addEventListener('change', onKindChange);
+    radio.addEventListener('change', loadRequirements);
   });
   form.addEventListener('submit', onSubmit);
   document.getElementById('copy-link').addEventListener('click', copyLink);
