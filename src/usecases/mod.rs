@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod claims;
+pub mod compensation_notice;
 pub mod error;
 pub mod idempotency;
 pub mod incidents;

@@ -126,6 +126,13 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ),
     ("status.withdraw_confirm", "이 신청을 철회합니다", "I withdraw this claim"),
     ("status.withdraw_send", "철회하기", "Withdraw"),
+    ("notice.heading", "피해 보상 안내", "Compensation notice"),
+    ("notice.how", "신청 방법과 기한", "How and by when to claim"),
+    ("notice.file", "지금 신청하기", "File a claim now"),
+    ("notice.criteria", "누가, 어떤 기준으로 보상받나요", "Who is paid, and on what criteria"),
+    ("notice.terms", "알아 두실 점", "Good to know"),
+    ("notice.policy_version", "보상 기준 버전", "Compensation policy version"),
+    ("form.read_notice", "보상 기준 안내 보기", "Read the compensation notice"),
     ("status.help", "링크 재발급과 안내 확인", "A new link, and checking a notice"),
     ("status.link_title", "상태 확인 링크를 잃어버리셨나요?", "Lost your status link?"),
     (

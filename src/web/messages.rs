@@ -109,15 +109,6 @@ pub const SCRIPT: &[(&str, &str, &str)] = &[
     ("evidence.baseline_revenue", "평소 주간 매출", "revenue in a normal week"),
     ("evidence.outage_revenue", "장애 주간 매출", "revenue in the outage week"),
     ("evidence.monthly_fee", "월 이용료", "monthly fee"),
-    ("service.messenger", "메신저", "Messenger"),
-    ("service.business_channel", "비즈니스 채널", "Business channel"),
-    ("service.mobility", "모빌리티", "Mobility"),
-    ("service.payments", "결제", "Payments"),
-    ("service.maps", "지도", "Maps"),
-    ("service.email", "메일", "Mail"),
-    ("service.mail", "메일", "Mail"),
-    ("service.games", "게임", "Games"),
-    ("service.banking", "뱅킹", "Banking"),
     ("lookup_loading", "조회 중…", "Checking…"),
     ("next.verified", "확인이 끝났습니다. 다음 지급 때 보상금이 계산되어 지급됩니다. 따로 하실 일은 없습니다.", "Your claim is checked. The compensation is calculated and paid at the next payment run; there is nothing you need to do."),
     ("next.needs_review", "담당자가 검토하고 있습니다. 결정되면 알려 드립니다.", "A person is reviewing your claim. We will tell you when it is decided."),
@@ -171,7 +162,10 @@ pub fn json(lang: Lang) -> String {
     let map: serde_json::Map<String, serde_json::Value> =
         SCRIPT.iter().map(|entry| (entry.0.to_owned(), lang.pick(entry).into())).collect();
     let mut object = serde_json::Value::Object(map);
-    // Reasons are worded once, where the timeline words them.
+    // Reasons and services are worded once, where the timeline and the notices word them.
+    for entry in crate::usecases::claims::words::SERVICE_NAMES {
+        object[format!("service.{}", entry.0)] = lang.pick(entry).into();
+    }
     for code in crate::usecases::claims::words::EXPLAINED_REASONS {
         object[format!("reason.{code}")] = crate::usecases::claims::words::reason_text(code, lang).into();
     }

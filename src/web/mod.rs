@@ -12,6 +12,7 @@ mod charts;
 mod finance;
 mod i18n;
 mod messages;
+mod notice;
 mod render;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -32,6 +33,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/").get(claim_form))
         .service(endpoint("/status").get(status_page))
+        .service(endpoint("/incidents/{id}/notice").get(notice::compensation_notice))
         .service(endpoint("/assets/{name}").get(asset))
         .configure(finance::configure);
 }

@@ -202,6 +202,33 @@ async fn a_problem_that_is_not_an_answer_is_said_apart_and_a_wrong_answer_turns_
 
 #[tokio::test]
 #[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
+async fn the_form_links_to_the_compensation_notice_of_the_chosen_outage() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let policy = serde_json::json!({"currency": "KRW", "rules": [
+        {"claimant_kind": "business", "service": "*", "method": "tiered_by_days",
+         "params": {"tiers": [{"min_days": 1, "amount": "400000"}, {"min_days": 3, "amount": "800000"}]}},
+        {"claimant_kind": "individual", "service": "*", "method": "flat", "params": {"amount": "30000"}}]});
+    app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await;
+    let browser = Browser::start(Locale::Korean).await;
+    browser.goto(&format!("{}/", app.address)).await;
+    browser.select("incident_id", &incident).await;
+    browser.click("#notice-link").await;
+    assert_eq!(browser.wait_text("notice-title").await, "Data-center fire");
+    let criteria = browser.wait_text("notice-criteria").await;
+    assert!(criteria.contains("1일 이상 400,000원") && criteria.contains("개인 (모든 서비스)"), "{criteria}");
+    browser.screenshot("compensation-notice-ko").await;
+    browser.click("#lang-switch").await;
+    browser.wait_js("document.documentElement.lang === 'en'").await;
+    assert!(browser
+        .wait_text("notice-criteria")
+        .await
+        .contains("Individuals (any service): a flat KRW 30,000"));
+    browser.close().await;
+}
+
+#[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
 async fn the_form_is_korean_by_default_and_english_with_lang_en() {
     let app = spawn_app().await;
     let incident = incident_with_windows(&app).await;

@@ -285,3 +285,53 @@ async fn the_form_learns_which_evidence_the_policy_pays_from() {
     problem(requirements("Messenger!", "business").await, 422).await;
     problem(app.get(&format!("/api/v1/incidents/{incident}/requirements"), None).await, 422).await;
 }
+
+#[tokio::test]
+async fn the_public_compensation_notice_says_who_is_paid_how_and_by_when_in_both_languages() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let policy = json!({"currency": "KRW", "budget": "1000000000", "rules": [
+        {"claimant_kind": "business", "service": "messenger", "method": "lost_revenue",
+         "params": {"rate": "0.5", "min_outage_hours": "2", "cap_per_claim": "3000000"}},
+        {"claimant_kind": "business", "service": "*", "method": "tiered_by_days",
+         "params": {"tiers": [{"min_days": 1, "amount": "400000"}, {"min_days": 3, "amount": "800000"}]}},
+        {"claimant_kind": "individual", "service": "*", "method": "flat", "params": {"amount": "30000"}}
+    ]});
+    assert_eq!(
+        app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy)
+            .await
+            .status(),
+        201
+    );
+    let page = |query: &str| {
+        let (app, path) = (&app, format!("/incidents/{incident}/notice{query}"));
+        async move { app.get(&path, None).await }
+    };
+    let korean = page("").await;
+    assert_eq!(korean.status(), 200);
+    assert!(korean.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(korean.headers().contains_key("content-security-policy"));
+    let korean = korean.text().await.unwrap();
+    assert!(korean.contains("<html lang=\"ko\">") && korean.contains("Data-center fire"));
+    assert!(korean.contains("사업자 (메신저)") && korean.contains("손실의 50%"), "{korean}");
+    assert!(
+        korean.contains("1일 이상 400,000원")
+            && korean.contains("개인 (모든 서비스)")
+            && korean.contains("30,000원")
+    );
+    assert!(korean.contains("장애가 2시간 이상") && korean.contains("한 건당 최대 3,000,000원"));
+    assert!(korean.contains("5,000,000원을 넘는 청구는 담당자가 검토합니다"));
+    assert!(korean.contains("30일 안에") && korean.contains("1,000,000,000원"));
+    let english = page("?lang=en").await.text().await.unwrap();
+    assert!(english.contains("Businesses (Messenger): 50% of the revenue lost"), "{english}");
+    assert!(english.contains("You will need the revenue of a normal week, the revenue of the outage week."));
+    assert!(english.contains("within 30 days") && english.contains("3+ days: KRW 800,000"));
+
+    problem(app.get("/incidents/01890a5d-ac96-774b-bcce-b302099a8057/notice", None).await, 404).await;
+    problem(app.get("/incidents/not-an-id/notice", None).await, 404).await;
+    let mut closed = crate::helpers::incident_body();
+    closed["claims_open_at"] = json!("2020-01-01T00:00:00Z");
+    closed["claims_close_at"] = json!("2020-02-01T00:00:00Z");
+    let closed = body(app.post("/api/v1/incidents", Some(&app.admin()), &closed).await).await;
+    problem(app.get(&format!("/incidents/{}/notice", closed["id"].as_str().unwrap()), None).await, 404).await;
+}

@@ -42,6 +42,28 @@ fn evidence_name(field: &str, lang: Lang) -> String {
     }
 }
 
+/// Services with a name of their own, `(slug, Korean, English)`; any other slug is shown as
+/// written.
+pub const SERVICE_NAMES: &[(&str, &str, &str)] = &[
+    ("messenger", "메신저", "Messenger"),
+    ("business_channel", "비즈니스 채널", "Business channel"),
+    ("mobility", "모빌리티", "Mobility"),
+    ("payments", "결제", "Payments"),
+    ("maps", "지도", "Maps"),
+    ("email", "메일", "Mail"),
+    ("mail", "메일", "Mail"),
+    ("games", "게임", "Games"),
+    ("banking", "뱅킹", "Banking"),
+];
+
+/// A service as people call it.
+pub fn service_name(slug: &str, lang: Lang) -> String {
+    SERVICE_NAMES
+        .iter()
+        .find(|entry| entry.0 == slug)
+        .map_or_else(|| slug.replace('_', " "), |entry| lang.pick(entry).to_owned())
+}
+
 /// The stored reason codes [`reason_text`] explains (besides `missing_evidence`, which names
 /// its fields).
 pub const EXPLAINED_REASONS: &[&str] = &[

@@ -59,11 +59,14 @@
   function onIncidentChange() {
     var incident = selectedIncident();
     var note = document.getElementById('incident-note');
+    var noticeLink = document.getElementById('notice-link');
+    noticeLink.hidden = !incident;
     if (!incident) {
       fillSelect(serviceSelect, t('choose_incident_first'), []);
       note.textContent = '';
       return;
     }
+    noticeLink.href = '/incidents/' + encodeURIComponent(incident.id) + '/notice' + (oc.lang === 'en' ? '?lang=en' : '');
     fillSelect(serviceSelect, t('choose'), (incident.services || []).map(function (s) {
       return { value: s, text: oc.serviceText(s) };
     }));

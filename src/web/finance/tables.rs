@@ -11,6 +11,9 @@ use crate::usecases::reports::{GroupView, Summary};
 
 /// A label for a group key: the translated claim status or service, else the key itself.
 fn group_label(prefix: &str, key: &str, lang: Lang) -> String {
+    if prefix == "service" {
+        return crate::usecases::claims::words::service_name(key, lang);
+    }
     let full = format!("{prefix}.{key}");
     let text = t(&full, lang);
     if text == full {
