@@ -9,6 +9,7 @@ pub mod batches;
 pub mod bulk;
 pub mod claims;
 pub mod context;
+pub mod documents;
 pub mod group_commit;
 pub mod idempotency;
 pub mod incidents;

@@ -205,7 +205,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_screenings,
     payout_files,
     notices,
-    notice_attempts
+    notice_attempts,
+    claim_documents
 );
 
 diesel::table! {
@@ -303,3 +304,23 @@ diesel::table! {
 
 diesel::joinable!(notices -> claims (claim_id));
 diesel::joinable!(notice_attempts -> notices (notice_id));
+
+diesel::table! {
+    claim_documents (id) {
+        id -> Text,
+        claim_id -> Text,
+        filename -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        status -> Text,
+        reason -> Nullable<Text>,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(claim_documents -> claims (claim_id));

@@ -14,6 +14,7 @@ use diesel::sql_types::Text;
 use crate::domain::batch::{BatchStatus, LineStatus};
 use crate::domain::claim::{Channel, ClaimStatus, OwnerKind};
 use crate::domain::claimant::ClaimantKind;
+use crate::domain::document::DocumentStatus;
 use crate::domain::lang::Lang;
 use crate::domain::money::Currency;
 use crate::domain::notice::{NoticeChannel, NoticeKind, NoticeStatus};
@@ -63,6 +64,13 @@ stored_as_text!(ClaimantKindSql, ClaimantKind, "claimant kind", ClaimantKind::as
 stored_as_text!(SeveritySql, Severity, "severity", Severity::as_str, Severity::parse);
 stored_as_text!(UploadStatusSql, UploadStatus, "upload status", UploadStatus::as_str, UploadStatus::parse);
 stored_as_text!(CurrencySql, Currency, "currency", Currency::code, |code| Currency::parse(code).ok());
+stored_as_text!(
+    DocumentStatusSql,
+    DocumentStatus,
+    "document status",
+    DocumentStatus::as_str,
+    DocumentStatus::parse
+);
 stored_as_text!(LangSql, Lang, "language", Lang::code, Lang::parse);
 stored_as_text!(NoticeKindSql, NoticeKind, "notice kind", NoticeKind::as_str, NoticeKind::parse);
 stored_as_text!(

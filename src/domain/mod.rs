@@ -8,6 +8,7 @@ pub mod claim;
 pub mod claim_input;
 pub mod claimant;
 pub mod csv_cell;
+pub mod document;
 pub mod id;
 pub mod interval;
 pub mod lang;

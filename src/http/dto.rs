@@ -18,6 +18,7 @@ pub use crate::usecases::audit::{AuditEventView, AuditQuery};
 pub use crate::usecases::bulk::row::BulkRow;
 pub use crate::usecases::bulk::BulkUploadView;
 pub use crate::usecases::claims::appeal::AppealInput;
+pub use crate::usecases::claims::documents::{DocumentReviewInput, DocumentView};
 pub use crate::usecases::claims::lifecycle::{DocumentsInput, ReviewInput};
 pub use crate::usecases::claims::read::ClaimQuery;
 pub use crate::usecases::claims::timeline::TimelineEntry;

@@ -6,8 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::domain::lang::Lang;
 use crate::http::auth::{Authenticated, MaybeAuthenticated};
 use crate::http::dto::{
-    AmendInput, AppealInput, ClaimQuery, DocumentsInput, NewClaimInput, PayoutAccountInput, ReviewInput,
-    TimelineQuery,
+    AmendInput, AppealInput, ClaimQuery, NewClaimInput, PayoutAccountInput, ReviewInput, TimelineQuery,
 };
 use crate::http::extract::{JsonBody, ValidJson, ValidQuery};
 use crate::http::state::AppState;
@@ -125,18 +124,6 @@ pub async fn review(
     let id = parse_id(&path)?;
     let claim =
         state.write(move |conn, context| lifecycle::review(conn, context, &actor, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(claim))
-}
-
-pub async fn documents(
-    state: web::Data<AppState>,
-    Authenticated(actor): Authenticated,
-    path: web::Path<String>,
-    ValidJson(input): ValidJson<DocumentsInput>,
-) -> Result<HttpResponse, ApiError> {
-    let id = parse_id(&path)?;
-    let claim =
-        state.write(move |conn, context| lifecycle::documents(conn, context, &actor, &id, input)).await?;
     Ok(HttpResponse::Ok().json(claim))
 }
 

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod claims;
+pub mod documents;
 pub mod health;
 pub mod incidents;
 pub mod metrics;
@@ -47,7 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .to("withdrawClaim", claims::withdraw)
         .to("amendClaim", claims::amend)
         .to("reviewClaim", claims::review)
-        .to("sendClaimDocuments", claims::documents)
+        .to("sendClaimDocuments", documents::send)
+        .to("listClaimDocuments", documents::list)
+        .to("getClaimDocument", documents::download)
+        .to("reviewClaimDocument", documents::review)
         .to("getClaimTimeline", claims::timeline)
         .to("appealClaim", claims::appeal)
         .to("changePayoutAccount", claims::payout_account)

@@ -6,7 +6,7 @@
 use crate::domain::role::Role;
 use crate::http::auth::Access;
 use crate::http::dto::*;
-use crate::schemas::{schema, CsvText, PrometheusText, SchemaFn, Status, CSV, JSON};
+use crate::schemas::{schema, CsvText, PrometheusText, SchemaFn, Status, CSV, JSON, MULTIPART};
 
 /// One operation of the API.
 pub struct Operation {
@@ -46,6 +46,7 @@ const FINANCE: &[Role] = &[Role::Finance];
 const ANY: &[Role] = &[Role::Admin, Role::Finance, Role::Partner, Role::Claimant];
 const CLAIMANTS: &[Role] = &[Role::Partner, Role::Claimant];
 const BULK_READERS: &[Role] = &[Role::Admin, Role::Finance, Role::Partner];
+/// The owner of a claim and finance: notices and documents are not for admins.
 const NOTICE_READERS: &[Role] = &[Role::Finance, Role::Partner, Role::Claimant];
 
 /// An operation with the defaults: a JSON answer with 200, no query, body or extra errors.
@@ -256,12 +257,48 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         request: Some(schema::<DocumentsInput>),
         response: Some(schema::<ClaimView>),
+        consumes: &[JSON, MULTIPART],
+        errors: &[
+            ("409", "The claim takes documents only while deficient or under review"),
+            ("413", "A file above 10 MiB"),
+        ],
         ..op(
             "post",
             "/api/v1/claims/{id}/documents",
             "sendClaimDocuments",
-            "Answer a deficiency with evidence and a note",
+            "Send evidence: JSON fields and a note, or files (PDF, JPEG, PNG) in a multipart form; answers a deficiency",
             Access::RolesOrStatusToken(CLAIMANTS),
+        )
+    },
+    Operation {
+        response: Some(schema::<Vec<DocumentView>>),
+        ..op(
+            "get",
+            "/api/v1/claims/{id}/documents",
+            "listClaimDocuments",
+            "The claim's documents with their review status (owner and finance)",
+            Access::RolesOrStatusToken(NOTICE_READERS),
+        )
+    },
+    Operation {
+        produces: "application/octet-stream",
+        ..op(
+            "get",
+            "/api/v1/claims/{id}/documents/{doc_id}",
+            "getClaimDocument",
+            "Download one document (owner and finance; an attachment, no-store)",
+            Access::RolesOrStatusToken(NOTICE_READERS),
+        )
+    },
+    Operation {
+        request: Some(schema::<DocumentReviewInput>),
+        response: Some(schema::<DocumentView>),
+        ..op(
+            "post",
+            "/api/v1/claims/{id}/documents/{doc_id}/review",
+            "reviewClaimDocument",
+            "Accept or reject a document, with the reason",
+            Access::Roles(FINANCE),
         )
     },
     Operation {

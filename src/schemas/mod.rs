@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 pub use self::openapi::openapi;
-pub use self::text::{CsvText, PrometheusText, Status};
+pub use self::text::{CsvText, DocumentsForm, PrometheusText, Status};
 pub use crate::http::auth::Access;
 use crate::http::dto::{
     AmendInput, AppealInput, DocumentsInput, NewBatchInput, NewClaimInput, NewIncidentInput, NewWindowInput,
@@ -35,6 +35,7 @@ pub fn schema<T: JsonSchema>(gen: &mut SchemaGenerator) -> schemars::schema::Sch
 
 pub const JSON: &str = "application/json";
 pub const CSV: &str = "text/csv";
+pub const MULTIPART: &str = "multipart/form-data";
 
 /// Every operation the service answers, in document order.
 pub fn operations() -> &'static [Operation] {

@@ -5,8 +5,8 @@ use schemars::visit::Visitor;
 use serde_json::{json, Map, Value};
 
 use super::rules::{settings, ParserRules};
-use super::text::CsvText;
-use super::{schema, SchemaFn, JSON};
+use super::text::{CsvText, DocumentsForm};
+use super::{schema, SchemaFn, JSON, MULTIPART};
 use crate::http::auth::Access;
 use crate::routes::operations::{Operation, OPERATIONS};
 
@@ -83,7 +83,11 @@ pub fn openapi() -> Value {
                 .consumes
                 .iter()
                 .map(|media| {
-                    let schema = if *media == JSON { request(&mut gen) } else { text(&mut gen) };
+                    let schema = match *media {
+                        JSON => request(&mut gen),
+                        MULTIPART => schema::<DocumentsForm>(&mut gen),
+                        _ => text(&mut gen),
+                    };
                     ((*media).to_owned(), json!({ "schema": schema }))
                 })
                 .collect();

@@ -13,6 +13,7 @@ mod bulk;
 mod claim_lifecycle;
 mod claimant_journey;
 mod claims;
+mod documents;
 mod finance_page;
 mod health;
 mod helpers;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod amend;
 pub mod appeal;
+pub mod documents;
 pub mod file;
 pub mod file_set;
 pub mod filing;

@@ -175,6 +175,21 @@ impl Context<'_> {
                     self.outcome(at, status(&details["to"]), reason, DEFAULT_CURE_DAYS, out);
                 }
             }
+            // Files that answer a deficiency are told by its `documents_received`; the others
+            // wait for the person reviewing the claim.
+            "claim.documents_uploaded" if details["answers_deficiency"] != true => {
+                let count = details["documents"].as_array().map_or(0, Vec::len);
+                out.push(self.entry(
+                    at,
+                    TimelineKind::DocumentsReceived,
+                    self.text(
+                        format!("보내주신 자료 {count}건을 받았습니다. 담당자가 검토할 때 함께 봅니다."),
+                        format!(
+                            "We received {count} document(s). The person reviewing your claim looks at them."
+                        ),
+                    ),
+                ));
+            }
             "claim.held" => self.outcome(at, status(&details["to"]), reason, DEFAULT_CURE_DAYS, out),
             "claim.appealed" => out.push(self.entry(
                 at,
