@@ -133,6 +133,16 @@ pub const PAGE: &[(&str, &str, &str)] = &[
     ("notice.terms", "알아 두실 점", "Good to know"),
     ("notice.policy_version", "보상 기준 버전", "Compensation policy version"),
     ("form.read_notice", "보상 기준 안내 보기", "Read the compensation notice"),
+    ("status.documents_title", "자료 보내기", "Send documents"),
+    (
+        "status.documents_hint",
+        "영수증, 매출 장부, 사진 등을 PDF, JPEG, PNG 파일로 보내 주세요 (한 파일 10MB까지, 한 번에 10개까지). 휴대폰으로 찍은 사진도 됩니다.",
+        "Receipts, sales records or photos, as PDF, JPEG or PNG files (up to 10 MB each, 10 at a time). Photos taken with your phone are fine.",
+    ),
+    ("status.documents_files", "파일", "Files"),
+    ("status.documents_note", "덧붙일 말", "A note for the reviewer"),
+    ("status.documents_send", "자료 보내기", "Send"),
+    ("status.documents_list", "보내신 자료", "Documents you sent"),
     ("status.help", "링크 재발급과 안내 확인", "A new link, and checking a notice"),
     ("status.link_title", "상태 확인 링크를 잃어버리셨나요?", "Lost your status link?"),
     (

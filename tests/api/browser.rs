@@ -390,6 +390,59 @@ async fn the_status_page_tells_what_happened_and_takes_an_appeal() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(feature = "browser-tests"), ignore = "needs Chromium: cargo test --features browser-tests")]
+async fn on_a_phone_a_deficient_claim_is_answered_with_a_pdf_and_a_photo_from_the_status_page() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let policy = serde_json::json!({"currency": "KRW", "rules": [{"claimant_kind": "business", "service": "*",
+        "method": "lost_revenue", "params": {"rate": "1"}}]});
+    app.post(&format!("/api/v1/incidents/{incident}/policies"), Some(&app.admin()), &policy).await;
+    let mut filing = crate::helpers::claim_body(&incident);
+    filing["evidence"] = serde_json::json!({});
+    let filed = body(app.post("/api/v1/claims", None, &filing).await).await;
+    assert_eq!(filed["status"], "deficient");
+    let (id, reference, token) = (
+        filed["id"].as_str().unwrap(),
+        filed["reference"].as_str().unwrap(),
+        filed["status_token"].as_str().unwrap(),
+    );
+    let files = tempfile::tempdir().unwrap();
+    let pdf = files.path().join("매출장부.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let photo = files.path().join("shop.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+
+    let browser = Browser::start(Locale::Korean).await;
+    browser.resize(390, 844).await;
+    browser.goto(&format!("{}/status?reference={reference}#token={token}", app.address)).await;
+    assert_eq!(browser.wait_text("status-value").await, "보완 필요");
+    assert!(browser.find("#documents-form").await.is_displayed().await.unwrap());
+    browser.screenshot("status-deficient-phone-ko").await;
+    browser.click("#documents-form button[type=submit]").await;
+    assert_eq!(browser.wait_text("error-file").await, "보낼 파일을 고르세요.");
+    browser.choose_files("#documents-file", &[&pdf, &photo]).await;
+    browser.type_into("evidence.baseline_revenue", "1,400,000").await;
+    browser.type_into("evidence.outage_revenue", "900000").await;
+    browser.click("#documents-form button[type=submit]").await;
+    browser
+        .wait_js("document.getElementById('status-value').getAttribute('data-status') === 'verified'")
+        .await;
+    browser.wait_js("document.querySelectorAll('#documents-list li').length === 2").await;
+    let list = browser.wait_text("documents-list").await;
+    assert!(list.contains("매출장부.pdf · 받음") && list.contains("shop.png · 받음"), "{list}");
+    browser.wait_js("document.querySelector('#timeline li[data-kind=documents_received]')").await;
+    browser.screenshot("status-documents-received-phone-ko").await;
+    let stored = body(app.get(&format!("/api/v1/claims/{id}/documents"), Some(&app.finance())).await).await;
+    let types: Vec<&str> =
+        stored.as_array().unwrap().iter().map(|d| d["media_type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["application/pdf", "image/png"]);
+    // The page fits the phone: nothing is wider than the screen.
+    let overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().unwrap() <= 0, "the page scrolls sideways by {overflow}px");
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn pages_and_assets_are_served_offline_with_strict_security_headers() {
     let app = spawn_app().await;
 

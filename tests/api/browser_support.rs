@@ -187,6 +187,17 @@ impl Browser {
         self.client.execute(script, vec![serde_json::to_value(field).unwrap(), json!(value)]).await.unwrap();
     }
 
+    /// Sizes the window as a phone's screen (390x844) or any other.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.unwrap();
+    }
+
+    /// Chooses files for a file input, as a person picking them would.
+    pub async fn choose_files(&self, css: &str, paths: &[&std::path::Path]) {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        self.find(css).await.send_keys(&names.join("\n")).await.unwrap();
+    }
+
     /// Runs `body` (a function body that returns something) in the page.
     pub async fn js(&self, body: &str) -> Value {
         self.client.execute(body, vec![]).await.unwrap()
@@ -222,8 +233,16 @@ impl Browser {
         // Screenshots show the viewport only: grow the window until the whole page fits.
         self.js("if (document.activeElement) document.activeElement.blur(); return null;").await;
         let mut height = 1400;
+        // A phone-sized window stays phone-sized; anything wider is shot at 900 pixels.
+        let width = self.js("return window.outerWidth;").await.as_u64().map_or(900, |w| {
+            if w < 600 {
+                w as u32
+            } else {
+                900
+            }
+        });
         for _ in 0..3 {
-            self.client.set_window_size(900, height).await.unwrap();
+            self.client.set_window_size(width, height).await.unwrap();
             let missing = self
                 .js("return document.documentElement.scrollHeight - window.innerHeight;")
                 .await

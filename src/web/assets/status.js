@@ -110,9 +110,11 @@
     }
     appeal.hidden = !open;
     if (open) document.getElementById('appeal-hint').textContent = t('appeal_until', { date: oc.formatDate(last.deadline) });
+    document.getElementById('documents-form').hidden = ['deficient', 'needs_review'].indexOf(claim.status) < 0;
+    loadDocuments();
     account.hidden = ['in_batch', 'paid', 'withdrawn', 'closed_no_payout', 'rejected'].indexOf(claim.status) >= 0;
     withdraw.hidden = ['verified', 'needs_review', 'deficient', 'approved'].indexOf(claim.status) < 0;
-    actions.hidden = appeal.hidden && account.hidden && withdraw.hidden;
+    actions.hidden = appeal.hidden && account.hidden && withdraw.hidden && document.getElementById('documents-form').hidden;
   }
 
   function actionSaid(text, isError) {
@@ -149,6 +151,68 @@
       .catch(function () { actionSaid(t('network'), true); })
       .then(function () { form.removeAttribute('aria-busy'); });
   }
+
+  function loadDocuments() {
+    api('GET', claimPath('documents')).then(function (answer) {
+      var list = document.getElementById('documents-list');
+      list.textContent = '';
+      var items = answer.status === 200 && Array.isArray(answer.body) ? answer.body : [];
+      items.forEach(function (doc) {
+        var item = document.createElement('li');
+        item.setAttribute('data-status', doc.status);
+        item.textContent = doc.filename + ' · ' + t('document.' + doc.status) + (doc.reason ? ' (' + doc.reason + ')' : '');
+        list.appendChild(item);
+      });
+      document.getElementById('documents-sent').hidden = items.length === 0;
+      if (items.length) document.getElementById('status-actions').hidden = false;
+    }).catch(function () { /* the list is extra */ });
+  }
+
+  // Files go as the browser writes a form (multipart), with any evidence amounts and a note.
+  document.getElementById('documents-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var form = event.target;
+    if (form.getAttribute('aria-busy') === 'true') return;
+    if (!form.elements.file.files.length) {
+      oc.showErrors(form, [{ field: 'file', message: oc.errorText('file', 'required') }]);
+      return;
+    }
+    var data = new FormData();
+    Array.prototype.forEach.call(form.elements.file.files, function (file) { data.append('file', file, file.name); });
+    ['evidence.baseline_revenue', 'evidence.outage_revenue', 'evidence.monthly_fee', 'note'].forEach(function (name) {
+      var text = form.elements[name].value.trim();
+      if (text) data.append(name, name === 'note' ? text : text.replace(/[,\s]/g, ''));
+    });
+    form.setAttribute('aria-busy', 'true');
+    actionSaid('');
+    fetch(claimPath('documents'), {
+      method: 'POST',
+      headers: { Accept: 'application/json', Authorization: 'Bearer ' + current.token },
+      body: data
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (response.status === 200) {
+            oc.clearErrors(form);
+            form.reset();
+            actionSaid(t('documents_sent'));
+            show(body);
+          } else if (response.status === 413) {
+            oc.showErrors(form, [{ field: 'file', message: t('documents_too_large') }]);
+          } else if (response.status === 422 && Array.isArray(body.errors)) {
+            oc.showErrors(form, body.errors.map(function (e) {
+              return { field: e.field, message: oc.errorText(e.field, e.code, e.message) };
+            }));
+          } else if (response.status === 409) {
+            actionSaid(t('action_conflict'), true);
+          } else {
+            actionSaid(t('server'), true);
+          }
+        });
+      })
+      .catch(function () { actionSaid(t('network'), true); })
+      .then(function () { form.removeAttribute('aria-busy'); });
+  });
 
   // Required fields are checked here first, for quicker feedback; the server checks again.
   function missing(form, names) {
