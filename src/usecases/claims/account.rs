@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::file::held_for_signals;
 use super::lifecycle::transition;
-use super::read::load_for_change;
+use super::read::load_own_for_change;
 use super::screen::{self, Client};
-use super::{is_claimant_of, ClaimView};
+use super::ClaimView;
 use crate::db::claims::ClaimUpdate;
 use crate::db::context::WriteContext;
 use crate::db::DbConnection;
@@ -29,10 +29,7 @@ pub fn change_account(
     input: PayoutAccountInput,
 ) -> Result<ClaimView, Error> {
     let account = PayoutAccount::parse(&input).map_err(Error::Invalid)?;
-    let row = load_for_change(conn, actor, id)?;
-    if !is_claimant_of(actor, &row) {
-        return Err(Error::Forbidden);
-    }
+    let row = load_own_for_change(conn, actor, id)?;
     if !row.status.can_change_account() {
         return Err(Error::conflict(
             ConflictKind::WrongStatus { incident_id: None },

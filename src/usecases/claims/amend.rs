@@ -6,9 +6,9 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::file::{automatic_status, held_for_signals, service_windows, window_rows, DEFAULT_CURE_DAYS};
-use super::read::load_for_change;
+use super::read::load_own_for_change;
 use super::screen::{self, Client};
-use super::{is_claimant_of, unmasked_for, view, ClaimView};
+use super::{unmasked_for, view, ClaimView};
 use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, TermsAmended};
 use crate::db::context::WriteContext;
@@ -66,10 +66,7 @@ pub fn amend(
     id: &str,
     input: AmendInput,
 ) -> Result<ClaimView, Error> {
-    let row = load_for_change(conn, actor, id)?;
-    if !is_claimant_of(actor, &row) {
-        return Err(Error::Forbidden);
-    }
+    let row = load_own_for_change(conn, actor, id)?;
     let status = row.status;
     if !matches!(status, ClaimStatus::Verified | ClaimStatus::NeedsReview | ClaimStatus::Deficient) {
         return Err(Error::conflict(

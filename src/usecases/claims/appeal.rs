@@ -8,8 +8,8 @@ use serde_json::json;
 use validator::Validate;
 
 use super::lifecycle::transition;
-use super::read::load_for_change;
-use super::{is_claimant_of, ClaimView};
+use super::read::load_own_for_change;
+use super::ClaimView;
 use crate::db::claims::{ClaimRow, ClaimUpdate};
 use crate::db::context::WriteContext;
 use crate::db::DbConnection;
@@ -44,10 +44,7 @@ pub fn appeal(
     if input.reason.trim().is_empty() {
         return Err(Error::field("reason", "required", "must not be blank"));
     }
-    let row = load_for_change(conn, actor, id)?;
-    if !is_claimant_of(actor, &row) {
-        return Err(Error::Forbidden);
-    }
+    let row = load_own_for_change(conn, actor, id)?;
     if !row.status.can_appeal() {
         return Err(Error::conflict(
             ConflictKind::WrongStatus { incident_id: None },

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use super::lifecycle::{self, DocumentsInput};
-use super::read::{load_for_change, load_visible};
-use super::{is_claimant_of, ClaimView};
+use super::read::{load_own_for_change, load_visible};
+use super::ClaimView;
 use crate::db::audit::NewEvent;
 use crate::db::claims;
 use crate::db::context::WriteContext;
@@ -82,10 +82,7 @@ pub fn upload(
     if files.is_empty() {
         return Err(Error::field("file", "required", "send at least one file (PDF, JPEG or PNG)"));
     }
-    let row = load_for_change(conn, actor, id)?;
-    if !is_claimant_of(actor, &row) {
-        return Err(Error::Forbidden);
-    }
+    let row = load_own_for_change(conn, actor, id)?;
     if !matches!(row.status, ClaimStatus::Deficient | ClaimStatus::NeedsReview) {
         return Err(Error::conflict(
             ConflictKind::WrongStatus { incident_id: None },

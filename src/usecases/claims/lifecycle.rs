@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use validator::Validate;
 
-use super::read::load_for_change;
-use super::{is_claimant_of, unmasked_for, view, ClaimView};
+use super::read::{load_for_change, load_own_for_change};
+use super::{unmasked_for, view, ClaimView};
 use crate::db::audit::NewEvent;
 use crate::db::claims::{self, ClaimRow, ClaimUpdate, EvidenceMinor};
 use crate::db::context::WriteContext;
@@ -255,10 +255,7 @@ pub fn documents(
     id: &str,
     input: DocumentsInput,
 ) -> Result<ClaimView, Error> {
-    let row = load_for_change(conn, actor, id)?;
-    if !is_claimant_of(actor, &row) {
-        return Err(Error::Forbidden);
-    }
+    let row = load_own_for_change(conn, actor, id)?;
     let currency = row.currency;
     let mut errors = Errors::default();
     if input.note.trim().is_empty() {

@@ -42,6 +42,16 @@ pub fn load_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Resu
     load_visible(conn, actor, id)
 }
 
+/// [`load_for_change`] for a change only the claim's owner makes (amend, documents, appeal, a
+/// new account): staff who may read the claim get 403.
+pub fn load_own_for_change(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimRow, Error> {
+    let row = load_for_change(conn, actor, id)?;
+    if !super::is_claimant_of(actor, &row) {
+        return Err(Error::Forbidden);
+    }
+    Ok(row)
+}
+
 pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ClaimView, Error> {
     let row = load_visible(conn, actor, id)?;
     let windows = claims::windows_of(conn, std::slice::from_ref(&row.id))?;
