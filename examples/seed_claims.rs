@@ -92,6 +92,8 @@ fn run() -> anyhow::Result<()> {
                     updated_at: now,
                     rejected_at: None,
                     locale: outage_claims::domain::lang::Lang::Ko,
+                    consent_version: None,
+                    consented_at: None,
                 });
             }
             claims::insert(conn, &rows, &overlaps)?;

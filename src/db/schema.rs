@@ -107,6 +107,8 @@ diesel::table! {
         rejected_by -> Nullable<Text>,
         appealed_at -> Nullable<Timestamp>,
         locale -> Text,
+        consent_version -> Nullable<Text>,
+        consented_at -> Nullable<Timestamp>,
     }
 }
 

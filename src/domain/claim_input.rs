@@ -36,7 +36,25 @@ pub struct NewClaimInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 100))]
     pub external_ref: Option<String>,
+    /// The claimant's consent to the privacy notice and its statement that the claim is true:
+    /// both `true`, required of public filings (the form); others may send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentInput>,
 }
+
+/// `{privacy: true, truthful: true}`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    /// Agrees to the privacy notice (what is collected, why, for how long).
+    pub privacy: bool,
+    /// States that what the claim says is true.
+    pub truthful: bool,
+}
+
+/// The version of the privacy notice and truthfulness statement the form shows; a claim
+/// records the version its claimant agreed to.
+pub const CONSENT_VERSION: &str = "2026-12-04";
 
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +195,8 @@ pub struct ClaimDraft {
     pub account: PayoutAccount,
     pub description: Option<String>,
     pub external_ref: Option<String>,
+    /// Whether the claimant consented (both statements accepted).
+    pub consented: bool,
 }
 
 fn money_field(field: &str, value: DecimalString, currency: Currency) -> Result<Money, FieldError> {
@@ -197,7 +217,30 @@ fn clean_text(field: &str, text: &str, errors: &mut Errors) -> String {
 impl ClaimDraft {
     /// Checks every field and reports all problems at once.
     pub fn parse(input: &NewClaimInput) -> Result<ClaimDraft, Vec<FieldError>> {
+        ClaimDraft::parse_for(input, false)
+    }
+
+    /// [`ClaimDraft::parse`] for a filer that must consent (the public form): a missing or
+    /// refused consent is among the problems reported.
+    pub fn parse_for(input: &NewClaimInput, consent_required: bool) -> Result<ClaimDraft, Vec<FieldError>> {
         let mut errors = Errors::default();
+        match input.consent {
+            Some(consent) => {
+                for (field, given) in
+                    [("consent.privacy", consent.privacy), ("consent.truthful", consent.truthful)]
+                {
+                    if !given {
+                        errors.add(field, "must_accept", "must be accepted to file a claim");
+                    }
+                }
+            }
+            None if consent_required => errors.add(
+                "consent",
+                "required",
+                "a public filing needs {\"privacy\": true, \"truthful\": true}",
+            ),
+            None => {}
+        }
         if let Err(e) = input.validate() {
             crate::domain::validation::validator_errors("", &e).into_iter().for_each(|e| errors.push(e));
         }
@@ -231,6 +274,7 @@ impl ClaimDraft {
                 account,
                 description,
                 external_ref,
+                consented: input.consent.is_some(),
             }),
             _ => Err(errors.into_vec()),
         }

@@ -25,6 +25,8 @@ async fn fill_valid_claim(browser: &Browser, incident: &str) {
     browser.select("payout_account.bank_code", "004").await;
     browser.type_into("payout_account.account_number", "123-456-789012").await;
     browser.type_into("payout_account.holder", "김민지").await;
+    browser.click("#consent\\.privacy").await;
+    browser.click("#consent\\.truthful").await;
 }
 
 /// Every claim the API holds, as staff see them.

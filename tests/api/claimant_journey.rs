@@ -335,3 +335,34 @@ async fn the_public_compensation_notice_says_who_is_paid_how_and_by_when_in_both
     let closed = body(app.post("/api/v1/incidents", Some(&app.admin()), &closed).await).await;
     problem(app.get(&format!("/incidents/{}/notice", closed["id"].as_str().unwrap()), None).await, 404).await;
 }
+
+#[tokio::test]
+async fn a_public_filing_needs_consent_and_the_claim_records_which_text_and_when() {
+    let app = spawn_app().await;
+    let incident = incident_with_windows(&app).await;
+    let mut filing = claim_body(&incident);
+    filing.as_object_mut().unwrap().remove("consent");
+    filing["claimant"]["email"] = json!("not-an-email");
+    let refused = problem(app.post("/api/v1/claims", None, &filing).await, 422).await;
+    let mut codes = field_codes(&refused);
+    codes.sort();
+    assert_eq!(codes, ["claimant.email:email", "consent:required"], "every problem at once");
+    filing["claimant"]["email"] = json!("owner@example.kr");
+    filing["consent"] = json!({"privacy": false, "truthful": true});
+    let refused = problem(app.post("/api/v1/claims", None, &filing).await, 422).await;
+    assert_eq!(field_codes(&refused), ["consent.privacy:must_accept"]);
+    filing["consent"] = json!({"privacy": true, "truthful": true, "marketing": true});
+    problem(app.post("/api/v1/claims", None, &filing).await, 422).await;
+
+    filing["consent"] = json!({"privacy": true, "truthful": true});
+    let filed = body(app.post("/api/v1/claims", None, &filing).await).await;
+    assert_eq!(filed["consent"]["version"], "2026-12-04");
+    assert!(filed["consent"]["at"].as_str().unwrap().ends_with('Z'));
+
+    // A partner collects its members' consent itself.
+    let mut member = claim_body(&incident);
+    crate::helpers::as_business(&mut member, 5);
+    member.as_object_mut().unwrap().remove("consent");
+    let filed = body(app.post("/api/v1/claims", Some(&app.token(Role::Partner, "p")), &member).await).await;
+    assert!(filed["consent"].is_null());
+}

@@ -270,7 +270,8 @@ pub fn claim_body(incident_id: &str) -> Value {
         "currency": "KRW",
         "claimed_amount": "250000",
         "evidence": {"baseline_revenue": "1400000", "outage_revenue": "900000"},
-        "payout_account": {"bank_code": "004", "account_number": "123-456-789012", "holder": "Kim Minji"}
+        "payout_account": {"bank_code": "004", "account_number": "123-456-789012", "holder": "Kim Minji"},
+        "consent": {"privacy": true, "truthful": true}
     })
 }
 

@@ -60,6 +60,9 @@ pub struct ClaimRow {
     pub appealed_at: Option<NaiveDateTime>,
     /// The language its claimant reads.
     pub locale: Lang,
+    /// The consent text's version the claimant agreed to, and when.
+    pub consent_version: Option<String>,
+    pub consented_at: Option<NaiveDateTime>,
 }
 
 /// A claim as filed: nothing is approved yet (`approved_minor` starts empty).
@@ -103,6 +106,8 @@ pub struct NewClaim {
     /// Set when the rules rejected it at filing.
     pub rejected_at: Option<NaiveDateTime>,
     pub locale: Lang,
+    pub consent_version: Option<String>,
+    pub consented_at: Option<NaiveDateTime>,
 }
 
 impl From<NewClaim> for ClaimRow {
@@ -142,6 +147,8 @@ impl From<NewClaim> for ClaimRow {
             updated_at,
             rejected_at,
             locale,
+            consent_version,
+            consented_at,
         } = new;
         ClaimRow {
             id,
@@ -180,6 +187,8 @@ impl From<NewClaim> for ClaimRow {
             rejected_by: None,
             appealed_at: None,
             locale,
+            consent_version,
+            consented_at,
         }
     }
 }

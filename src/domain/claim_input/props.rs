@@ -74,6 +74,7 @@ prop_compose! {
             payout_account,
             description,
             external_ref,
+            consent: None,
         }
     }
 }

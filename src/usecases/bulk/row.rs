@@ -268,6 +268,8 @@ impl BulkRow {
                 payout_account: PayoutAccountInput { bank_code, account_number, holder },
                 description: self.description,
                 external_ref: self.external_ref,
+                // A partner collects its members' consent itself.
+                consent: None,
             }),
             // Unreachable: every `None` above recorded an error.
             _ => Err(vec![FieldError::new("", "invalid_row", "the row could not be read")]),

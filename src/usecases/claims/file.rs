@@ -306,6 +306,8 @@ pub(super) fn new_row(
         updated_at: now.to_db(),
         rejected_at: (status == ClaimStatus::Rejected).then(|| now.to_db()),
         locale: filer.locale,
+        consent_version: draft.consented.then(|| crate::domain::claim_input::CONSENT_VERSION.to_owned()),
+        consented_at: draft.consented.then(|| now.to_db()),
     }
 }
 

@@ -42,7 +42,7 @@ pub async fn file_claim(
         Some(actor) => format!("{}@{}", actor.audit_name(), actor.org.as_deref().unwrap_or("")),
         None => format!("public@{}", filing.client.map(|ip| ip.to_string()).unwrap_or_default()),
     };
-    let draft = ClaimDraft::parse(input)?;
+    let draft = ClaimDraft::parse_for(input, filing.actor.is_none())?;
     let attempt = Attempt { public: filing.actor.is_none(), filer: filing.filer, scope, hash };
     let mut pause = Duration::from_millis(5);
     let mut waited = Duration::ZERO;

@@ -59,12 +59,20 @@ pub struct ClaimView {
     pub verification: VerificationView,
     pub created_at: String,
     pub updated_at: String,
+    /// The consent the claimant gave at filing: the text's version and when.
+    pub consent: Option<ConsentView>,
     /// Integrity signals (docs/contract.md §4), shown to finance only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signals: Option<Vec<crate::domain::signals::Signal>>,
     /// Only in the answer to a public filing: a token that reads this claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ConsentView {
+    pub version: String,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -197,6 +205,11 @@ pub fn view(row: &ClaimRow, windows: &[ClaimWindowRow], unmasked: bool) -> Claim
         },
         created_at: at(row.created_at),
         updated_at: at(row.updated_at),
+        consent: row
+            .consent_version
+            .clone()
+            .zip(row.consented_at)
+            .map(|(version, consented)| ConsentView { version, at: at(consented) }),
         signals: None,
         status_token: None,
     }

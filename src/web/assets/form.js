@@ -192,6 +192,12 @@
     }
     var description = value('description');
     if (description) body.description = description;
+    // The two statements of the consent box, both needed to file (the server checks again).
+    var privacy = form.elements['consent.privacy'].checked;
+    var truthful = form.elements['consent.truthful'].checked;
+    if (!privacy) fail('consent.privacy', 'required');
+    if (!truthful) fail('consent.truthful', 'required');
+    body.consent = { privacy: privacy, truthful: truthful };
     return { body: body, errors: errors };
   }
 

@@ -1,0 +1,2 @@
+ALTER TABLE claims DROP COLUMN consented_at;
+ALTER TABLE claims DROP COLUMN consent_version;
