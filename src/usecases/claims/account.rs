@@ -28,8 +28,9 @@ pub fn change_account(
     id: &str,
     input: PayoutAccountInput,
 ) -> Result<ClaimView, Error> {
-    let account = PayoutAccount::parse(&input).map_err(Error::Invalid)?;
+    // The claim first: for a claim the caller cannot see, the answer is 404 whatever the body.
     let row = load_own_for_change(conn, actor, id)?;
+    let account = PayoutAccount::parse(&input).map_err(Error::Invalid)?;
     if !row.status.can_change_account() {
         return Err(Error::conflict(
             ConflictKind::WrongStatus { incident_id: None },

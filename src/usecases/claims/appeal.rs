@@ -41,10 +41,11 @@ pub fn appeal(
     id: &str,
     input: AppealInput,
 ) -> Result<ClaimView, Error> {
+    // The claim first: for a claim the caller cannot see, the answer is 404 whatever the body.
+    let row = load_own_for_change(conn, actor, id)?;
     if input.reason.trim().is_empty() {
         return Err(Error::field("reason", "required", "must not be blank"));
     }
-    let row = load_own_for_change(conn, actor, id)?;
     if !row.status.can_appeal() {
         return Err(Error::conflict(
             ConflictKind::WrongStatus { incident_id: None },
