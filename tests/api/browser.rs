@@ -9,7 +9,7 @@ use crate::browser_support::{Browser, Locale};
 use crate::helpers::{body, brn, incident_with_windows, spawn_app, TestApp};
 
 /// Fills every field of the form with a valid business claim for the messenger outage.
-async fn fill_valid_claim(browser: &Browser, incident: &str) {
+pub(crate) async fn fill_valid_claim(browser: &Browser, incident: &str) {
     browser.select("incident_id", incident).await;
     browser.select("service", "messenger").await;
     browser.click(r#"input[name="claimant.kind"][value="business"]"#).await;
@@ -365,6 +365,19 @@ async fn the_status_page_tells_what_happened_and_takes_an_appeal() {
     assert!(!browser.find("#appeal-form").await.is_displayed().await.unwrap(), "one appeal");
     let stored = body(app.get(&format!("/api/v1/claims/{id}"), Some(&app.finance())).await).await;
     assert_eq!(stored["status_reason"], "appeal");
+    // The appeal goes to someone else: the first reviewer is refused, a second one decides.
+    let approve =
+        serde_json::json!({"decision": "approve", "reason": "ledger received", "approved_amount": "4500000"});
+    let review = format!("/api/v1/claims/{id}/review");
+    assert_eq!(app.post(&review, Some(&finance), &approve).await.status(), 409);
+    let second = app.token(outage_claims::domain::role::Role::Finance, "fin-b");
+    assert_eq!(app.post(&review, Some(&second), &approve).await.status(), 200);
+    browser.goto(&format!("{}/", app.address)).await;
+    browser.goto(&format!("{}/status?reference={reference}#token={token}", app.address)).await;
+    assert_eq!(browser.wait_text("status-value").await, "지급 승인");
+    browser.wait_js("document.querySelector('#timeline li[data-kind=approved]')").await;
+    assert!(browser.wait_text("timeline").await.contains("4,500,000원 지급이 승인되었습니다"));
+    browser.screenshot("status-appeal-approved-ko").await;
 
     // A notice's code is checked on the page; a wrong one is called out.
     let notices = body(app.get(&format!("/api/v1/claims/{id}/notices"), Some(token)).await).await;

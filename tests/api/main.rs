@@ -34,4 +34,5 @@ mod schemas;
 mod settlement;
 mod signals;
 mod tokens;
+mod walkthrough;
 mod windows;
