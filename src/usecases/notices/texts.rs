@@ -2,13 +2,11 @@
 //! when, the status link, and the verification code. Written when the notice is sent, from what
 //! was recorded when it was queued.
 
-use chrono::NaiveDateTime;
 use serde_json::Value;
 
 use crate::domain::lang::Lang;
 use crate::domain::money::{Currency, Money};
 use crate::domain::notice::NoticeKind;
-use crate::domain::time::Timestamp;
 use crate::usecases::claims::words::{amount, reason_text, when};
 
 /// What a notice is about, besides its own details.
@@ -212,16 +210,6 @@ pub fn status_link(base: &str, reference: &str, token: &str, lang: Lang) -> Stri
         Lang::En => "lang=en&",
     };
     format!("{base}/status?{lang}reference={reference}#token={token}")
-}
-
-/// When a reminder for a cure deadline goes out.
-pub fn reminder_due(deadline: NaiveDateTime, days_before: i64) -> NaiveDateTime {
-    deadline - chrono::Duration::days(days_before)
-}
-
-/// `Timestamp` text of a stored time, for notice details.
-pub fn at(t: NaiveDateTime) -> String {
-    Timestamp::from_db(t).to_string()
 }
 
 #[cfg(test)]
