@@ -92,6 +92,11 @@ impl ClaimStatus {
     }
 }
 
+/// Until when a rejection made at `rejected_at` may be appealed: `appeal_days` after it.
+pub fn appeal_deadline(rejected_at: chrono::NaiveDateTime, appeal_days: i32) -> chrono::NaiveDateTime {
+    rejected_at + chrono::Duration::days(i64::from(appeal_days))
+}
+
 /// How a claim reached the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

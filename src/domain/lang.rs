@@ -59,6 +59,14 @@ impl Lang {
         }
     }
 
+    /// The Korean or the English one of two things, by this language.
+    pub fn either<T>(self, ko: T, en: T) -> T {
+        match self {
+            Lang::Ko => ko,
+            Lang::En => en,
+        }
+    }
+
     /// Picks this language's text of an entry.
     pub fn pick<'a>(self, (_, ko, en): &(&str, &'a str, &'a str)) -> &'a str {
         match self {

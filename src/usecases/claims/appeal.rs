@@ -2,7 +2,7 @@
 //! within the incident's appeal days and once. The claim goes back to a person, and to a
 //! different one than who rejected it (checked when it is reviewed).
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use validator::Validate;
@@ -30,8 +30,7 @@ pub struct AppealInput {
 /// Until when a rejected claim may be appealed: `appeal_days` after the rejection (a claim the
 /// rules rejected at filing was rejected when it was filed).
 pub fn appeal_deadline(row: &ClaimRow, appeal_days: i32) -> Option<NaiveDateTime> {
-    let rejected_at = row.rejected_at?;
-    Some(rejected_at + Duration::days(i64::from(appeal_days)))
+    row.rejected_at.map(|at| crate::domain::claim::appeal_deadline(at, appeal_days))
 }
 
 pub fn appeal(

@@ -62,11 +62,6 @@ impl From<DocumentRow> for DocumentView {
     }
 }
 
-/// Whether `actor` may see a claim's documents: its owner and finance, not admins.
-fn may_see_documents(actor: &Actor) -> bool {
-    actor.claim_scope.is_some() || actor.role != Role::Admin
-}
-
 /// Files sent by the owner, with the evidence fields and note that came with them. A deficient
 /// claim is answered by them (as `POST /claims/{id}/documents` with JSON); a claim waiting for a
 /// person keeps them for that person; any other status is 409.
@@ -145,7 +140,7 @@ pub fn upload(
 
 pub fn list(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Vec<DocumentView>, Error> {
     let claim = load_visible(conn, actor, id)?;
-    if !may_see_documents(actor) {
+    if !super::may_read_correspondence(actor) {
         return Err(Error::NotFound);
     }
     Ok(documents::of_claim(conn, &claim.id)?.into_iter().map(DocumentView::from).collect())
@@ -165,7 +160,7 @@ pub fn download(
     document_id: &str,
 ) -> Result<Download, Error> {
     let claim = load_visible(conn, actor, id)?;
-    if !may_see_documents(actor) {
+    if !super::may_read_correspondence(actor) {
         return Err(Error::NotFound);
     }
     let row = documents::find(conn, &claim.id, document_id)?.ok_or(Error::NotFound)?;

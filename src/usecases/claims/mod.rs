@@ -126,6 +126,12 @@ pub fn can_read(actor: &Actor, row: &ClaimRow) -> bool {
     }
 }
 
+/// Whether `actor`, who may read a claim, may also read what is between its claimant and
+/// finance (its notices and documents): everyone but admins.
+pub fn may_read_correspondence(actor: &Actor) -> bool {
+    actor.claim_scope.is_some() || actor.role != Role::Admin
+}
+
 /// Whether `actor` may act on the claim as its claimant (withdraw, answer a deficiency).
 pub fn is_claimant_of(actor: &Actor, row: &ClaimRow) -> bool {
     !actor.is(&[Role::Admin, Role::Finance]) && can_read(actor, row)

@@ -97,10 +97,7 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn text(&self, ko: String, en: String) -> String {
-        match self.lang {
-            Lang::Ko => ko,
-            Lang::En => en,
-        }
+        self.lang.either(ko, en)
     }
 
     fn money(&self, minor: i64) -> Money {
@@ -275,7 +272,7 @@ impl Context<'_> {
         why: Option<String>,
         out: &mut Vec<(NaiveDateTime, TimelineEntry)>,
     ) {
-        let deadline = at + Duration::days(i64::from(self.appeal_days));
+        let deadline = crate::domain::claim::appeal_deadline(at, self.appeal_days);
         let by = when(deadline);
         let why = why.map(|w| format!(" {w}")).unwrap_or_default();
         let entry = self.entry(

@@ -25,10 +25,7 @@ pub fn amount(money: Money, lang: Lang) -> String {
 }
 
 fn pick(lang: Lang, ko: &str, en: &str) -> String {
-    match lang {
-        Lang::Ko => ko.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    lang.either(ko, en).to_owned()
 }
 
 fn evidence_name(field: &str, lang: Lang) -> String {

@@ -110,5 +110,5 @@ pub fn receipts(claims: &[NewClaim], now: NaiveDateTime) -> Vec<NewNotice> {
 
 /// Until when a rejection made at `at` may be appealed, as notice details carry it.
 pub fn appeal_deadline_text(at: NaiveDateTime, appeal_days: i32) -> String {
-    Timestamp::from_db(at + chrono::Duration::days(i64::from(appeal_days))).to_string()
+    Timestamp::from_db(crate::domain::claim::appeal_deadline(at, appeal_days)).to_string()
 }

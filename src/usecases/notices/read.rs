@@ -8,7 +8,7 @@ use crate::db::claims;
 use crate::db::notices;
 use crate::db::DbConnection;
 use crate::domain::notice::{normalize_code, NoticeChannel, NoticeKind, NoticeStatus};
-use crate::domain::role::{Actor, Role};
+use crate::domain::role::Actor;
 use crate::domain::time::Timestamp;
 use crate::usecases::claims::read::load_visible;
 use crate::usecases::Error;
@@ -71,7 +71,7 @@ pub fn masked_recipient(recipient: &str) -> String {
 /// `GET /claims/{id}/notices`: the owner and finance (not admins, not other claimants).
 pub fn of_claim(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Vec<NoticeView>, Error> {
     let claim = load_visible(conn, actor, id)?;
-    if actor.role == Role::Admin && actor.claim_scope.is_none() {
+    if !crate::usecases::claims::may_read_correspondence(actor) {
         return Err(Error::NotFound);
     }
     let at = |t| Timestamp::from_db(t).to_string();

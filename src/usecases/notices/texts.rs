@@ -28,13 +28,6 @@ pub struct Written {
     pub text: String,
 }
 
-fn pick(lang: Lang, ko: String, en: String) -> String {
-    match lang {
-        Lang::Ko => ko,
-        Lang::En => en,
-    }
-}
-
 fn deadline_of(details: &Value, key: &str) -> Option<String> {
     let at = details[key].as_str()?;
     let parsed = chrono::DateTime::parse_from_rfc3339(at).ok()?;
@@ -55,35 +48,25 @@ fn happened(kind: NoticeKind, details: &Value, about: &About<'_>) -> (String, St
     match kind {
         NoticeKind::Receipt => {
             let next = match details["status"].as_str() {
-                Some("verified") => pick(
-                    lang,
-                    "기록된 장애와 대조해 확인했습니다. 다음 지급 때 보상금이 계산되어 지급되며, 따로 하실 일은 없습니다.".into(),
+                Some("verified") => lang.either("기록된 장애와 대조해 확인했습니다. 다음 지급 때 보상금이 계산되어 지급되며, 따로 하실 일은 없습니다.".into(),
                     "It is checked against the recorded outage and will be paid at the next payment run; there is nothing you need to do.".into(),
                 ),
                 Some("deficient") => {
                     let by = deadline_of(details, "deadline").unwrap_or_default();
-                    pick(
-                        lang,
-                        format!("자료 보완이 필요합니다.{because} {by}까지 상태 확인 페이지에서 보내 주세요."),
+                    lang.either(format!("자료 보완이 필요합니다.{because} {by}까지 상태 확인 페이지에서 보내 주세요."),
                         format!("We need more from you.{because} Please send it from your status page by {by}."),
                     )
                 }
-                Some("rejected") => pick(
-                    lang,
-                    format!("보상 대상이 아닌 것으로 확인되었습니다.{because} 동의하지 않으시면 상태 확인 페이지에서 이의 신청을 하실 수 있습니다."),
+                Some("rejected") => lang.either(format!("보상 대상이 아닌 것으로 확인되었습니다.{because} 동의하지 않으시면 상태 확인 페이지에서 이의 신청을 하실 수 있습니다."),
                     format!("It cannot be paid as filed.{because} If you disagree, you can appeal from your status page."),
                 ),
-                _ => pick(
-                    lang,
-                    format!("담당자가 검토합니다.{because} 결정되면 알려 드립니다."),
+                _ => lang.either(format!("담당자가 검토합니다.{because} 결정되면 알려 드립니다."),
                     format!("A person reviews it.{because} We will tell you when it is decided."),
                 ),
             };
             (
-                pick(lang, format!("[{r}] 피해 보상 신청이 접수되었습니다"), format!("[{r}] We received your claim")),
-                pick(
-                    lang,
-                    format!("피해 보상 신청이 접수되었습니다. 접수번호는 {r}입니다. {next}"),
+                lang.either(format!("[{r}] 피해 보상 신청이 접수되었습니다"), format!("[{r}] We received your claim")),
+                lang.either(format!("피해 보상 신청이 접수되었습니다. 접수번호는 {r}입니다. {next}"),
                     format!("We received your compensation claim. Its reference is {r}. {next}"),
                 ),
             )
@@ -98,18 +81,14 @@ fn happened(kind: NoticeKind, details: &Value, about: &About<'_>) -> (String, St
                     (true, Lang::Ko) => format!("[{r}] 보완 기한이 다가옵니다 ({by}까지)"),
                     (true, Lang::En) => format!("[{r}] Reminder: please answer by {by}"),
                 },
-                pick(
-                    lang,
-                    format!("신청을 처리하려면 자료가 더 필요합니다.{because}{message} {by}까지 상태 확인 페이지에서 보내 주세요. 기한이 지나면 신청이 반려됩니다."),
+                lang.either(format!("신청을 처리하려면 자료가 더 필요합니다.{because}{message} {by}까지 상태 확인 페이지에서 보내 주세요. 기한이 지나면 신청이 반려됩니다."),
                     format!("To decide your claim we need more from you.{because}{message} Please send it from your status page by {by}. After that the claim is rejected."),
                 ),
             )
         }
         NoticeKind::DocumentsReceived => (
-            pick(lang, format!("[{r}] 보완 자료를 받았습니다"), format!("[{r}] We received your documents")),
-            pick(
-                lang,
-                "보내주신 자료를 받았습니다. 확인한 뒤 결과를 알려 드립니다.".into(),
+            lang.either(format!("[{r}] 보완 자료를 받았습니다"), format!("[{r}] We received your documents")),
+            lang.either("보내주신 자료를 받았습니다. 확인한 뒤 결과를 알려 드립니다.".into(),
                 "We received what you sent. We will tell you what we decide.".into(),
             ),
         ),
@@ -117,10 +96,8 @@ fn happened(kind: NoticeKind, details: &Value, about: &About<'_>) -> (String, St
         NoticeKind::Paid => {
             let paid = money_of(details, "amount_minor", about.currency).map(|m| amount(m, lang)).unwrap_or_default();
             (
-                pick(lang, format!("[{r}] 보상금 {paid}을 지급했습니다"), format!("[{r}] We paid you {paid}")),
-                pick(
-                    lang,
-                    format!("보상금 {paid}을 신청하신 계좌로 지급했습니다."),
+                lang.either(format!("[{r}] 보상금 {paid}을 지급했습니다"), format!("[{r}] We paid you {paid}")),
+                lang.either(format!("보상금 {paid}을 신청하신 계좌로 지급했습니다."),
                     format!("We paid {paid} into the account you gave."),
                 ),
             )
@@ -128,19 +105,15 @@ fn happened(kind: NoticeKind, details: &Value, about: &About<'_>) -> (String, St
         NoticeKind::PaymentFailed => {
             let bank = details["bank_reason"].as_str().map(|b| format!(" ({b})")).unwrap_or_default();
             (
-                pick(lang, format!("[{r}] 보상금을 지급하지 못했습니다"), format!("[{r}] We could not pay you")),
-                pick(
-                    lang,
-                    format!("은행에서 지급이 처리되지 않았습니다{bank}. 상태 확인 페이지에서 본인 명의의 계좌를 다시 알려 주시면 확인 후 다시 지급합니다."),
+                lang.either(format!("[{r}] 보상금을 지급하지 못했습니다"), format!("[{r}] We could not pay you")),
+                lang.either(format!("은행에서 지급이 처리되지 않았습니다{bank}. 상태 확인 페이지에서 본인 명의의 계좌를 다시 알려 주시면 확인 후 다시 지급합니다."),
                     format!("The bank could not make the payment{bank}. Please give an account in your name on your status page; we check it and pay again."),
                 ),
             )
         }
         NoticeKind::StatusLink => (
-            pick(lang, format!("[{r}] 처리 상태 확인 링크"), format!("[{r}] Your status link")),
-            pick(
-                lang,
-                "요청하신 새 처리 상태 확인 링크입니다. 요청하지 않으셨다면 이 메일은 무시하셔도 됩니다.".into(),
+            lang.either(format!("[{r}] 처리 상태 확인 링크"), format!("[{r}] Your status link")),
+            lang.either("요청하신 새 처리 상태 확인 링크입니다. 요청하지 않으셨다면 이 메일은 무시하셔도 됩니다.".into(),
                 "Here is the new status link you asked for. If you did not ask for it, you can ignore this message.".into(),
             ),
         ),
@@ -153,19 +126,15 @@ fn decision(details: &Value, about: &About<'_>, message: &str) -> (String, Strin
     if details["decision"].as_str() == Some("approve") {
         let approved = money_of(details, "amount_minor", about.currency);
         let text = match approved {
-            Some(money) => pick(
-                lang,
-                format!("{} 지급이 승인되었습니다.{message} 다음 지급 때 입금됩니다.", amount(money, lang)),
+            Some(money) => lang.either(format!("{} 지급이 승인되었습니다.{message} 다음 지급 때 입금됩니다.", amount(money, lang)),
                 format!("A payment of {} was approved.{message} It is paid at the next payment run.", amount(money, lang)),
             ),
-            None => pick(
-                lang,
-                format!("신청이 승인되었습니다.{message} 보상금은 정책에 따라 계산되어 다음 지급 때 입금됩니다."),
+            None => lang.either(format!("신청이 승인되었습니다.{message} 보상금은 정책에 따라 계산되어 다음 지급 때 입금됩니다."),
                 format!("Your claim was approved.{message} The compensation is calculated by the policy and paid at the next payment run."),
             ),
         };
         return (
-            pick(lang, format!("[{r}] 신청이 승인되었습니다"), format!("[{r}] Your claim was approved")),
+            lang.either(format!("[{r}] 신청이 승인되었습니다"), format!("[{r}] Your claim was approved")),
             text,
         );
     }
@@ -176,10 +145,8 @@ fn decision(details: &Value, about: &About<'_>, message: &str) -> (String, Strin
     };
     let until = deadline_of(details, "appeal_deadline").unwrap_or_default();
     (
-        pick(lang, format!("[{r}] 신청 결과 안내"), format!("[{r}] The decision on your claim")),
-        pick(
-            lang,
-            format!("보상 대상이 아닌 것으로 결정되었습니다.{why} 이 결정에 동의하지 않으시면 {until}까지 상태 확인 페이지에서 이의 신청을 하실 수 있습니다."),
+        lang.either(format!("[{r}] 신청 결과 안내"), format!("[{r}] The decision on your claim")),
+        lang.either(format!("보상 대상이 아닌 것으로 결정되었습니다.{why} 이 결정에 동의하지 않으시면 {until}까지 상태 확인 페이지에서 이의 신청을 하실 수 있습니다."),
             format!("Your claim was not accepted.{why} If you disagree, you can appeal from your status page until {until}."),
         ),
     )
@@ -190,9 +157,7 @@ pub fn write(kind: NoticeKind, details: &Value, about: &About<'_>) -> Written {
     let (subject, body) = happened(kind, details, about);
     let name = about.claimant_name;
     let (link, code) = (about.status_link, about.code);
-    let text = pick(
-        about.lang,
-        format!(
+    let text = about.lang.either(format!(
             "{name} 님,\n\n{body}\n\n처리 상태 확인: {link}\n\n확인 코드: {code}\n이 안내가 저희가 보낸 것인지 처리 상태 확인 페이지에서 위 코드로 확인하실 수 있습니다. 저희는 비밀번호나 계좌 비밀번호를 묻지 않습니다.\n\n서비스 장애 피해 보상\n"
         ),
         format!(
@@ -205,10 +170,7 @@ pub fn write(kind: NoticeKind, details: &Value, about: &About<'_>) -> Written {
 /// The status link of a claim: the token in the fragment, never the query (so it stays out of
 /// server logs and `Referer`).
 pub fn status_link(base: &str, reference: &str, token: &str, lang: Lang) -> String {
-    let lang = match lang {
-        Lang::Ko => "",
-        Lang::En => "lang=en&",
-    };
+    let lang = lang.either("", "lang=en&");
     format!("{base}/status?{lang}reference={reference}#token={token}")
 }
 
